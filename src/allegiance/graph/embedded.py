@@ -1,0 +1,268 @@
+"""The embedded store: LadybugDB, in-process, one file on disk, Cypher.
+
+Why LadybugDB: it runs the query packs' own Cypher (see docs/embedded-store.md for
+the measurements), so a pack written for Neo4j runs here without a server.
+
+Loads go through ``COPY FROM`` temporary CSV files inside one transaction: row-by-row
+``CREATE`` managed about 4,000 statements a second, ``COPY`` about 200,000.
+A lock file beside the store serialises writers and keeps readers out while a
+load runs; LadybugDB's own lock would make a second process fail instead of wait.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from allegiance.exc import StoreError
+from allegiance.graph.base import GraphStore, LoadReport
+from allegiance.loaders.assemble import Assembler, Known
+from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
+from allegiance.model.partial_date import encode_bound
+
+LOCK_TIMEOUT = 120.0
+
+NODE_TABLES = {
+    "Actor": "id STRING, name STRING, type STRING, aliases STRING, country STRING, PRIMARY KEY(id)",
+    "Place": "id STRING, name STRING, aliases STRING, country STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(id)",
+    "Source": "id STRING, title STRING, publisher STRING, url STRING, published STRING, known INT64, "
+    "reliability DOUBLE, PRIMARY KEY(id)",
+    "Statement": "id STRING, subject STRING, relation STRING, object STRING, kind STRING, start_date STRING, "
+    "end_date STRING, on_date STRING, source STRING, quote STRING, confidence DOUBLE, claimed_by STRING, "
+    "negated BOOLEAN, lo INT64, hi INT64, known INT64, PRIMARY KEY(id)",
+}
+# Every relation edge carries its statement's interval and provenance, so queries
+# never need to join the Statement nodes to answer "as of" or "known at".
+EDGE_COLUMNS = (
+    "statement STRING, relation STRING, kind STRING, lo INT64, hi INT64, lo_key INT64, hi_key INT64, "
+    "known INT64, negated BOOLEAN, source STRING, confidence DOUBLE, exclusive BOOLEAN"
+)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _known_day(source: Source | None) -> int:
+    """The first day a source could have been read; undated sources always count."""
+    return source.published.lo if source is not None and source.published is not None else 0
+
+
+class EmbeddedStore(GraphStore):
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
+        import ladybug  # lazy: `allegiance --help` must not pay for it
+
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not an allegiance store")
+        self._lock = self._take_lock(read_only)
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            self._lock.close()
+            raise StoreError(f"cannot open the store {self.path}: {e}") from e
+        if not read_only:
+            self._create_schema()
+
+    # -- lifecycle -----------------------------------------------------------
+    def _take_lock(self, shared: bool):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(f"{self.path}.lock", "a+")
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(lock, mode)
+                return lock
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    lock.close()
+                    raise StoreError(f"the store {self.path} is busy: another allegiance process is loading into it") from None
+                time.sleep(0.05)
+
+    def close(self) -> None:
+        if getattr(self, "_conn", None) is not None:
+            self._conn.close()
+            self._db.close()
+            self._conn = None
+            self._lock.close()
+
+    def _create_schema(self) -> None:
+        for table, columns in NODE_TABLES.items():
+            self._conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({columns})")
+        for rtype in relation_types().values():
+            target = "Place" if rtype.object == "place" else "Actor"
+            self._conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+
+    # -- reading -------------------------------------------------------------
+    def _rows(self, cypher: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
+        result = self._conn.execute(cypher, params or {})
+        while result.has_next():
+            yield result.get_next()
+
+    def run(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        try:
+            result = self._conn.execute(cypher, params)
+        except RuntimeError as e:
+            raise StoreError(f"the embedded store refused the query: {e}") from e
+        columns = result.get_column_names()
+        rows = [[_plain(v) for v in row] for row in result.get_all()]
+        return columns, rows
+
+    def known(self) -> Known:
+        known = Known()
+        for id_, name, type_, aliases, country in self._rows("MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country"):
+            known.actors[id_] = Actor(id_, name, type_, tuple(json.loads(aliases or "[]")), country)
+        for id_, name, aliases, country, lat, lon in self._rows(
+            "MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon"
+        ):
+            known.places[id_] = Place(id_, name, tuple(json.loads(aliases or "[]")), country, lat, lon)
+        for id_, title, publisher, url, published, reliability in self._rows(
+            "MATCH (s:Source) RETURN s.id, s.title, s.publisher, s.url, s.published, s.reliability"
+        ):
+            known.sources[id_] = Source(id_, title, publisher, url, PartialDate.parse(published) if published else None, reliability)
+        return known
+
+    def stats(self) -> dict[str, Any]:
+        def one(cypher: str) -> Any:
+            return _plain(next(self._rows(cypher))[0])
+
+        counts = {
+            "statements": one("MATCH (s:Statement) RETURN count(s)"),
+            "denials": one("MATCH (s:Statement) WHERE s.negated RETURN count(s)"),
+            "relations": one("MATCH (s:Statement) RETURN count(DISTINCT s.subject + '|' + s.relation + '|' + s.object)"),
+            "actors": one("MATCH (a:Actor) RETURN count(a)"),
+            "places": one("MATCH (p:Place) RETURN count(p)"),
+            "sources": one("MATCH (s:Source) RETURN count(s)"),
+        }
+        counts["by_relation"] = {
+            name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)") for name, rtype in relation_types().items()
+        }
+        counts["store"] = str(self.path)
+        counts["store_bytes"] = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return counts
+
+    # -- writing -------------------------------------------------------------
+    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport) -> None:
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
+        existing = {row[0] for row in self._rows("MATCH (s:Statement) RETURN s.id")}
+        types = relation_types()
+        with tempfile.TemporaryDirectory(prefix="allegiance-load-") as tmp:
+            # Everything is read and checked into CSV files first: an error in the last
+            # record surfaces before the store is touched.
+            files: dict[str, Any] = {}
+            writers: dict[str, Any] = {}
+
+            def writer(table: str):
+                if table not in writers:
+                    files[table] = open(os.path.join(tmp, f"{table}.csv"), "w", newline="", encoding="utf-8")
+                    writers[table] = csv.writer(files[table])
+                return writers[table]
+
+            try:
+                pending: list[Statement] = []
+                for statement in statements:
+                    if statement.id in existing:
+                        continue
+                    existing.add(statement.id)
+                    pending.append(statement)
+                    if len(pending) >= 50_000:
+                        self._spool(pending, assembler, writer, types)
+                        report.added += len(pending)
+                        pending.clear()
+                self._spool(pending, assembler, writer, types)
+                report.added += len(pending)
+            finally:
+                for f in files.values():
+                    f.close()
+            actors, places, sources = assembler.changed()
+            report.actors, report.places, report.sources = len(actors), len(places), len(sources)
+            self._commit(tmp, set(files), actors, places, sources, assembler.known)
+
+    def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
+        nodes = writer("Statement")
+        for s in statements:
+            source = assembler.sources.get(s.source)
+            known = _known_day(source)
+            nodes.writerow([_cell(v) for v in (
+                s.id, s.subject, s.relation, s.object, s.kind, s.start, s.end, s.on, s.source, s.quote,
+                s.confidence, s.claimed_by, s.negated, s.lo, s.hi, known,
+            )])
+            rtype = types[s.relation]
+            writer(rtype.label).writerow([_cell(v) for v in (
+                s.subject, s.object, s.id, s.relation, s.kind, s.lo, s.hi,
+                encode_bound(s.lo, s.lo_precision), encode_bound(s.hi, s.hi_precision),
+                known, s.negated, s.source, s.confidence, rtype.exclusive,
+            )])
+
+    def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
+                sources: list[Source], known: Known) -> None:
+        conn = self._conn
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            self._upsert(conn, tmp, "Actor", actors, known.actors, lambda a: (
+                a.id, a.name, a.type, json.dumps(list(a.aliases), ensure_ascii=False), a.country))
+            self._upsert(conn, tmp, "Place", places, known.places, lambda p: (
+                p.id, p.name, json.dumps(list(p.aliases), ensure_ascii=False), p.country, p.lat, p.lon))
+            self._upsert(conn, tmp, "Source", sources, known.sources, lambda s: (
+                s.id, s.title, s.publisher, s.url, s.published, _known_day(s), s.reliability))
+            for source in sources:
+                if source.id in known.sources and _known_day(source) != _known_day(known.sources[source.id]):
+                    self._redate(conn, source)
+            # Statement nodes first: rel tables only reference Actor/Place, already written above.
+            for table in sorted(tables, key=lambda t: t != "Statement"):
+                conn.execute(f"COPY {table} FROM '{os.path.join(tmp, table + '.csv')}' (header=false, parallel=false)")
+            conn.execute("COMMIT")
+        except BaseException as e:
+            conn.execute("ROLLBACK")
+            if isinstance(e, RuntimeError):
+                raise StoreError(f"the store {self.path} refused the load, nothing was written: {e}") from e
+            raise
+
+    def _upsert(self, conn, tmp: str, table: str, entities: list, known: dict, row) -> None:
+        """New entities by COPY; changed ones by MERGE (COPY refuses existing keys)."""
+        new = [e for e in entities if e.id not in known]
+        changed = [e for e in entities if e.id in known]
+        if new:
+            path = os.path.join(tmp, f"{table}-new.csv")
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows([_cell(v) for v in row(e)] for e in new)
+            conn.execute(f"COPY {table} FROM '{path}' (header=false, parallel=false)")
+        if changed:
+            names = [c.split()[0] for c in NODE_TABLES[table].split(", ") if not c.startswith("PRIMARY")]
+            rows = [dict(zip(names, (None if v is None else v if not isinstance(v, PartialDate) else str(v) for v in row(e)))) for e in changed]
+            assignments = ", ".join(f"n.{n} = row.{n}" for n in names[1:])
+            conn.execute(f"UNWIND $rows AS row MATCH (n:{table} {{id: row.id}}) SET {assignments}", {"rows": rows})
+
+    def _redate(self, conn, source: Source) -> None:
+        """A source's new publication date changes what was known when."""
+        day = _known_day(source)
+        conn.execute("MATCH (s:Statement) WHERE s.source = $id SET s.known = $day", {"id": source.id, "day": day})
+        for rtype in relation_types().values():
+            conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day", {"id": source.id, "day": day})
+
+
+def _plain(value: Any) -> Any:
+    """LadybugDB returns sums as Decimal; answers are plain JSON-able values."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,62 @@
+"""Readers, one per input format, and the dispatcher that picks one for a file.
+
+Each reader is a generator of ``Record``s; ``-`` reads standard input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+from allegiance.exc import InputError
+from allegiance.loaders.bundle import read_json, read_yaml
+from allegiance.loaders.csvfile import read_csv
+from allegiance.loaders.jsonl import read_jsonl
+from allegiance.loaders.records import Record
+
+READERS = {"yaml": read_yaml, "json": read_json, "jsonl": read_jsonl, "csv": read_csv}
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def guess_format(path: str) -> str:
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in EXTENSIONS:
+        raise InputError(
+            f"cannot tell the format from the extension {extension or '(none)'!r}; "
+            f"use --format {'|'.join(READERS)}",
+            file=path,
+        )
+    return EXTENSIONS[extension]
+
+
+def read_records(path: str, fmt: str | None = None) -> Iterator[Record]:
+    """The records in one file (or ``-``, standard input, which needs ``fmt``)."""
+    if path == "-" and fmt is None:
+        raise InputError("reading standard input needs --format", file="<stdin>")
+    fmt = fmt or guess_format(path)
+    if fmt not in READERS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(READERS)}", file=path)
+    name = "<stdin>" if path == "-" else path
+    with _open(path, name) as stream:
+        try:
+            yield from READERS[fmt](stream, name)
+        except UnicodeDecodeError as e:
+            raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x} at offset {e.start}", file=name) from None
+
+
+@contextlib.contextmanager
+def _open(path: str, name: str):
+    if path == "-":
+        yield sys.stdin
+        return
+    try:
+        # utf-8-sig: spreadsheet exports start with a byte-order mark
+        stream = open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=name) from None
+    with stream:
+        yield stream

@@ -1,0 +1,164 @@
+"""From records to a checked batch: entities declared, references resolved.
+
+Statements stream through: each is resolved as soon as it arrives, and only one
+that names something not declared yet waits for the end of the input, so memory
+stays bounded by the entities, not by the statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from allegiance.exc import InputError, UnknownReference
+from allegiance.loaders.records import Record, to_actor, to_place, to_source
+from allegiance.model import Actor, Place, Source, Statement, relation_types
+from allegiance.model.names import NameIndex, slug
+
+
+@dataclass
+class Known:
+    """What the store already holds, so that a load can refer to it."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+class Assembler:
+    """Checks records and resolves references; collects the entities a load declares."""
+
+    def __init__(self, known: Known | None = None, *, create_missing: bool = False):
+        self.known = known or Known()
+        self.create_missing = create_missing
+        self.actors: dict[str, Actor] = {}
+        self.places: dict[str, Place] = {}
+        self.sources: dict[str, Source] = {}
+        self.created: list[str] = []
+        self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
+        self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
+        self._kinds: dict[str, str] = {}  # actors and places share one id space
+        for kind, table in (("actor", self.known.actors), ("place", self.known.places), ("source", self.known.sources)):
+            for entity in table.values():
+                self._register(kind, entity, None)
+
+    def changed(self) -> tuple[list[Actor], list[Place], list[Source]]:
+        """Entities this load adds or alters; unchanged ones are not written again."""
+        def diff(table, known):
+            return [e for i, e in table.items() if known.get(i) != e]
+
+        return (diff(self.actors, self.known.actors), diff(self.places, self.known.places),
+                diff(self.sources, self.known.sources))
+
+    def statements(self, records: Iterable[Record]) -> Iterator[Statement]:
+        """Checked statements; the declared entities fill ``actors``/``places``/``sources``."""
+        waiting: list[Record] = []
+        for record in records:
+            if record.kind == "statement":
+                try:
+                    yield from self._statements(record)
+                except UnknownReference:
+                    waiting.append(record)
+            else:
+                self._declare(record)
+        for record in waiting:
+            yield from self._statements(record, last_try=True)
+
+    # -- entities --------------------------------------------------------------
+    def _declare(self, record: Record) -> None:
+        if_missing = bool(record.data.pop("_if_missing", False))
+        if if_missing and record.data.get("name") in self._index[record.kind]:
+            return
+        convert: dict[str, Callable[[Record], Actor | Place | Source]] = {
+            "actor": to_actor, "place": to_place, "source": to_source,
+        }
+        self._register(record.kind, convert[record.kind](record), (record.file, record.where))
+
+    def _register(self, kind: str, entity: Actor | Place | Source, origin: tuple[str, str] | None) -> None:
+        """Add an entity; ``origin`` (file, record) is None for what the store holds."""
+        file, where = origin or (None, None)
+        if kind != "source":
+            other = self._kinds.get(entity.id)
+            if other is not None and other != kind:
+                raise InputError(f"id {entity.id!r} is already used by a {other}", file=file, record=where, field="id")
+            self._kinds[entity.id] = kind
+        table = {"actor": self.actors, "place": self.places, "source": self.sources}[kind]
+        first = self._declared_at.get((kind, entity.id))
+        if first is not None and table[entity.id] != entity:
+            raise InputError(
+                f"{kind} {entity.id!r} is declared twice with different fields (first at {first[0]}, {first[1]})",
+                file=file, record=where, field="id",
+            )
+        table[entity.id] = entity
+        if origin is not None:
+            self._declared_at.setdefault((kind, entity.id), origin)
+        names = () if kind == "source" else (entity.name, *entity.aliases)
+        self._index[kind].add(entity.id, names)
+
+    # -- statements ------------------------------------------------------------
+    def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool) -> str:
+        if isinstance(ref, (dict, list)) or ref is None:
+            raise record.error(f"expected the id or name of a {kind}, got {ref!r}", field=field_)
+        try:
+            return self._index[kind].resolve(str(ref))
+        except UnknownReference as e:
+            if not last_try:
+                raise
+            if self.create_missing and kind in ("actor", "place") and "ambiguous" not in e.message:
+                return self._create(kind, str(ref), record)
+            hint = "" if kind == "source" or "ambiguous" in e.message else " (declare it, or load with --create-missing)"
+            raise UnknownReference(e.message + hint, file=record.file, record=record.where, field=field_) from None
+
+    def _create(self, kind: str, ref: str, record: Record) -> str:
+        entity_id = slug(ref) or ref
+        entity = Actor(id=entity_id, name=ref) if kind == "actor" else Place(id=entity_id, name=ref)
+        self._register(kind, entity, (record.file, record.where))
+        self.created.append(f"{kind} {entity_id!r} ({ref})")
+        return entity_id
+
+    def _statements(self, record: Record, last_try: bool = False) -> Iterator[Statement]:
+        record.check_fields()
+        types = relation_types()
+        relation = record.text("relation", required=True).lower()
+        rtype = types.get(relation)
+        if rtype is None:
+            raise record.error(f"unknown relation {relation!r}; expected one of {', '.join(types)}", field="relation")
+        subject = self._resolve(record, "actor", "subject", record.data.get("subject"), last_try)
+        objects = record.data.get("object")
+        if isinstance(objects, list):
+            if not rtype.multiple_objects:
+                raise record.error(f"{relation} takes one object, got a list", field="object")
+            if not objects:
+                raise record.error("expected at least one party", field="object")
+        else:
+            objects = [objects]
+        object_ids = [self._resolve(record, rtype.object, "object", ref, last_try) for ref in objects]
+        kind = record.text("kind")
+        if kind is not None:
+            kind = kind.lower()
+            if kind not in rtype.kinds:
+                raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}", field="kind")
+        start, end, on = record.date("start"), record.date("end"), record.date("on")
+        if on is not None and (start is not None or end is not None):
+            raise record.error("give either on, or start and/or end, not both", field="on")
+        if start is not None and end is not None and start.lo > end.hi:
+            raise record.error(f"end {end} is before start {start}", field="end")
+        source_ref = record.text("source", required=True)
+        source = self._resolve(record, "source", "source", source_ref, last_try=True)
+        claimed_by = record.data.get("claimed_by")
+        if claimed_by not in (None, ""):
+            claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try)
+        else:
+            claimed_by = None
+        common = {
+            "relation": relation, "kind": kind, "start": start, "end": end, "on": on, "source": source,
+            "quote": record.text("quote"), "confidence": record.number("confidence", 0, 1),
+            "claimed_by": claimed_by, "negated": record.flag("negated"),
+        }
+        for object_id in object_ids:
+            if object_id == subject:
+                raise record.error(f"subject and object are both {subject!r}", field="object")
+            a, b = subject, object_id
+            if not rtype.directed and b < a:
+                a, b = b, a  # one relation, whichever way round it was written
+            yield Statement(subject=a, object=b, **common)

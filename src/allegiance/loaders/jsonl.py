@@ -1,0 +1,27 @@
+"""JSON Lines: one object a line; ``"record"`` says actor, place or source, else a statement."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO
+
+from allegiance.exc import InputError
+from allegiance.loaders.records import KINDS, Record
+
+
+def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not valid JSON: {e.msg} at column {e.colno}", file=name, record=where) from None
+        if not isinstance(data, dict):
+            raise InputError(f"expected a JSON object, got {type(data).__name__}", file=name, record=where)
+        kind = data.pop("record", "statement")
+        if kind not in KINDS:
+            raise InputError(f"unknown record {kind!r}; expected one of {', '.join(KINDS)}", file=name, record=where, field="record")
+        yield Record(kind, data, name, where)

@@ -1,0 +1,102 @@
+"""Actors, places, sources and the statement, the unit of data.
+
+Provenance lives on statements: the graph's relation edges are one per statement,
+so which source said what is never flattened away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from allegiance.model.partial_date import OPEN_END, UNKNOWN_START, PartialDate
+
+
+@dataclass(slots=True)
+class Actor:
+    id: str
+    name: str
+    type: str = "other"
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+
+
+@dataclass(slots=True)
+class Place:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(slots=True)
+class Source:
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: PartialDate | None = None
+    reliability: float | None = None
+
+
+@dataclass(slots=True)
+class Statement:
+    """One sourced claim that ``subject`` stands in ``relation`` to ``object``.
+
+    References are already resolved to ids. ``on`` is a one-off: it covers its own
+    span and is kept apart from start/end only so that it prints as given.
+    """
+
+    subject: str
+    relation: str
+    object: str
+    source: str | None = None
+    quote: str | None = None
+    kind: str | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    on: PartialDate | None = None
+    confidence: float | None = None
+    claimed_by: str | None = None
+    negated: bool = False
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = self.content_id()
+
+    def content_id(self) -> str:
+        """A hash of what the statement says, so loading it twice changes nothing.
+
+        Confidence is left out on purpose: re-rating a claim is not a new claim.
+        """
+        parts = (
+            self.subject, self.relation, self.object, self.kind, self.start, self.end, self.on,
+            self.source, self.quote, self.claimed_by, self.negated,
+        )
+        text = "\x1f".join("" if p is None else str(p) for p in parts)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def lo(self) -> int:
+        """First day the statement covers; ``UNKNOWN_START`` when nobody said."""
+        first = self.on or self.start
+        return first.lo if first else UNKNOWN_START
+
+    @property
+    def hi(self) -> int:
+        """Last day the statement covers; ``OPEN_END`` while it is ongoing."""
+        last = self.on or self.end
+        return last.hi if last else OPEN_END
+
+    @property
+    def lo_precision(self) -> int:
+        first = self.on or self.start
+        return first.precision if first else 0
+
+    @property
+    def hi_precision(self) -> int:
+        last = self.on or self.end
+        return last.precision if last else 0

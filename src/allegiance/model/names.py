@@ -1,0 +1,68 @@
+"""Matching actor and place references by id, name or alias.
+
+"Stéphanie Williams", "stephanie  williams" and "STEPHANIE WILLIAMS" are one key:
+case-folded, accents stripped, typographic quotes and dashes unified, spaces collapsed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from allegiance.exc import UnknownReference
+
+_SPACES = re.compile(r"\s+")
+_PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "‐": "-", "‑": "-", "–": "-", "—": "-"})
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def name_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_PUNCT))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def slug(text: str) -> str:
+    """An id made from a name: ``"Wagner Group"`` -> ``"wagner-group"``."""
+    return _SLUG.sub("-", name_key(text)).strip("-")
+
+
+class NameIndex:
+    """Resolves references to ids; one index per entity kind (actors, places, sources)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._ids: dict[str, set[str]] = {}
+        self._shown: dict[str, str] = {}  # key -> a name as written, for suggestions
+
+    def add(self, id_: str, names: Iterable[str]) -> None:
+        for name in (id_, *names):
+            if not name:
+                continue
+            key = name_key(name)
+            self._ids.setdefault(key, set()).add(id_)
+            self._shown.setdefault(key, str(name))
+
+    def __contains__(self, ref: str) -> bool:
+        return name_key(ref) in self._ids
+
+    def resolve(self, ref: str) -> str:
+        """The id that ``ref`` names; ``UnknownReference`` if none or several do."""
+        key = name_key(ref)
+        ids = self._ids.get(key)
+        if not ids:
+            raise UnknownReference(f"unknown {self.kind} {ref!r}{self._suggest(key)}")
+        if len(ids) > 1:
+            raise UnknownReference(f"ambiguous {self.kind} {ref!r}: it names {', '.join(sorted(ids))}; use an id")
+        return next(iter(ids))
+
+    def _suggest(self, key: str) -> str:
+        shown: dict[str, str] = {}  # one suggestion per entity, under the name that came closest
+        for close in difflib.get_close_matches(key, self._ids, n=6, cutoff=0.6):
+            for id_ in sorted(self._ids[close]):
+                shown.setdefault(id_, self._shown[close])
+        if not shown:
+            return ""
+        return "; did you mean " + " or ".join(repr(name) for name in list(shown.values())[:3]) + "?"

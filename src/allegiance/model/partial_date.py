@@ -1,0 +1,123 @@
+"""Dates known to a year, a month or a day, as sources give them.
+
+A partial date is a span of days: ``2020-05`` is 1..31 May 2020. Intervals and
+"as of" questions work on those spans, so a relation that ended on 17 May still
+holds "as of 2020-05", but not "as of 2020-05-18".
+
+In the graph, days are stored as proleptic Gregorian ordinals (``date.toordinal``)
+so that every Cypher dialect can compare and subtract them; ``UNKNOWN_START`` and
+``OPEN_END`` stand in for "beginning unknown" and "still ongoing", which keeps every
+interval test a plain ``lo <= $to AND hi >= $from`` with no NULL handling.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from allegiance.exc import DateError
+
+YEAR, MONTH, DAY = 1, 2, 3
+PRECISIONS = {YEAR: "year", MONTH: "month", DAY: "day"}
+
+UNKNOWN_START = 0
+OPEN_END = 9_999_999  # past date.max.toordinal() (3_652_059)
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class PartialDate:
+    """A year, a month or a day; ordered by its earliest day, then precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a date, or an int year)."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got a date and time {value.isoformat()!r}")
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, bool):
+            raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        if isinstance(value, int) and 1 <= value <= 9999:
+            return cls(value)
+        text = str(value).strip()
+        match = _PATTERN.match(text)
+        if not match:
+            raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if year == 0:
+            raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: there is no year 0")
+        if month is not None and not 1 <= month <= 12:
+            raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: month {month} does not exist")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: day {day} does not exist")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> int:
+        return DAY if self.day is not None else MONTH if self.month is not None else YEAR
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        if self.day is not None:
+            return dt.date(self.year, self.month, self.day)
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @property
+    def lo(self) -> int:
+        return self.earliest.toordinal()
+
+    @property
+    def hi(self) -> int:
+        return self.latest.toordinal()
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def __repr__(self) -> str:
+        return f"PartialDate({str(self)!r})"
+
+
+# A bound is stored as day * 4 + precision, so that min()/max() in Cypher pick the
+# earliest start or latest end and the precision travels with it for display.
+def encode_bound(day: int, precision: int) -> int:
+    return day * 4 + precision
+
+
+def decode_bound(key: int | None) -> str | None:
+    """The partial date of precision ``key % 4`` that contains day ``key // 4``.
+
+    A start is stored with its earliest day and an end with its latest, so both
+    decode to the partial date they came from; sentinels decode to None.
+    """
+    if key is None:
+        return None
+    day, precision = divmod(int(key), 4)
+    if day <= UNKNOWN_START or day >= OPEN_END:
+        return None
+    date = dt.date.fromordinal(day)
+    if precision == YEAR:
+        return f"{date.year:04d}"
+    if precision == MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()

@@ -1,0 +1,1 @@
+"""Query packs and the runner that binds their parameters."""

@@ -1,0 +1,130 @@
+"""Runs a pack query: binds its parameters, runs its Cypher, presents its rows.
+
+Values only ever travel as ``$parameters``; nothing is spliced into query text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allegiance.exc import AllegianceError, QueryError
+from allegiance.graph.base import GraphStore
+from allegiance.model import PartialDate, relation_types
+from allegiance.model.names import NameIndex
+from allegiance.model.partial_date import OPEN_END, decode_bound
+from allegiance.queries.pack import Query
+
+
+class Binder:
+    """Turns user text into typed parameter values, resolving names against the store."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._indexes: dict[str, NameIndex] | None = None
+
+    def _index(self, kind: str) -> NameIndex:
+        if self._indexes is None:
+            known = self.store.known()
+            self._indexes = {"actor": NameIndex("actor"), "place": NameIndex("place")}
+            for actor in known.actors.values():
+                self._indexes["actor"].add(actor.id, (actor.name, *actor.aliases))
+            for place in known.places.values():
+                self._indexes["place"].add(place.id, (place.name, *place.aliases))
+        return self._indexes[kind]
+
+    def entity(self, kinds: tuple[str, ...], ref: str, param: str) -> str:
+        # An exact id needs no name index: the common case stays one small query.
+        for kind in kinds:
+            label = kind.capitalize()
+            _, rows = self.store.run(f"MATCH (n:{label}) WHERE n.id = $ref RETURN n.id", {"ref": ref})
+            if rows:
+                return rows[0][0]
+        errors = []
+        for kind in kinds:
+            try:
+                return self._index(kind).resolve(ref)
+            except AllegianceError as e:
+                errors.append(str(e))
+        raise QueryError(f"parameter {param!r}: {' / '.join(errors)}")
+
+
+def bind(query: Query, store: GraphStore, given: dict[str, str], *, as_of: str | None = None,
+         known_at: str | None = None) -> dict[str, Any]:
+    """The parameter values for ``query``; ``QueryError`` names what is wrong."""
+    unknown = set(given) - {p.name for p in query.params}
+    if unknown:
+        names = ", ".join(p.name for p in query.params) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r}; its parameters: {names}")
+    values: dict[str, Any] = {}
+    span = _date("--as-of", as_of)
+    values["as_of_lo"], values["as_of_hi"] = (span.lo, span.hi) if span else (0, OPEN_END)
+    known = _date("--known-at", known_at)
+    values["known_at"] = known.hi if known else OPEN_END
+    binder = Binder(store)
+    for param in query.params:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            raise QueryError(f"query {query.name!r} needs --param {param.name}=<{param.type}>")
+        values.update(_convert(param.name, param.type, raw, binder))
+    return values
+
+
+def _date(option: str, text: str | None) -> PartialDate | None:
+    if text is None or text == "":
+        return None
+    try:
+        return PartialDate.parse(text)
+    except AllegianceError as e:
+        raise QueryError(f"{option}: {e}") from None
+
+
+def _convert(name: str, type_: str, raw: Any, binder: Binder) -> dict[str, Any]:
+    text = str(raw)
+    if type_ == "date":
+        span = _date(f"parameter {name!r}", text)
+        return {f"{name}_lo": span.lo if span else 0, f"{name}_hi": span.hi if span else OPEN_END}
+    if type_ in ("actor", "place", "entity"):
+        if text == "":
+            return {name: ""}  # an optional reference left out; queries test for ""
+        kinds = ("actor", "place") if type_ == "entity" else (type_,)
+        return {name: binder.entity(kinds, text, name)}
+    if type_ == "relation":
+        if text not in relation_types():
+            raise QueryError(f"parameter {name!r}: unknown relation {text!r}; expected one of {', '.join(relation_types())}")
+        return {name: text}
+    try:
+        if type_ == "int":
+            return {name: int(text)}
+        if type_ == "float":
+            return {name: float(text)}
+    except ValueError:
+        raise QueryError(f"parameter {name!r}: expected {type_}, got {text!r}") from None
+    if type_ == "bool":
+        if text.lower() not in ("true", "false"):
+            raise QueryError(f"parameter {name!r}: expected true or false, got {text!r}")
+        return {name: text.lower() == "true"}
+    return {name: text}
+
+
+def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """Rows as dicts, dates decoded and sets sorted, in the order the query returned them."""
+    types = {c.name: c.type for c in query.columns}
+    out = []
+    for row in rows:
+        item = {}
+        for column, value in zip(columns, row):
+            kind = types.get(column)
+            if kind == "date":
+                value = decode_bound(value)
+            elif kind == "set":
+                value = sorted({v for v in value or [] if v is not None})
+            item[column] = value
+        out.append(item)
+    return out
+
+
+def run_query(store: GraphStore, query: Query, params: dict[str, str] | None = None, *,
+              as_of: str | None = None, known_at: str | None = None) -> list[dict[str, Any]]:
+    values = bind(query, store, params or {}, as_of=as_of, known_at=known_at)
+    columns, rows = store.run(query.cypher, values)
+    return present(query, columns, rows)

@@ -1,0 +1,1 @@
+"""Relation types and actor types, declared as data."""

@@ -1,0 +1,1 @@
+"""Visualisations of the allegiance graph (offline HTML pages)."""
