@@ -7,6 +7,7 @@ so an error can say ``statements[3], line 40``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import IO
 
@@ -34,6 +35,15 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode):
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+# YAML 1.1 reads on/off/yes/no as booleans, which turns the statement field `on:` into
+# True. Only true/false are booleans here, as in YAML 1.2.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def read_yaml(stream: IO[str], name: str) -> Iterator[Record]:

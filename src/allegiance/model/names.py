@@ -35,15 +35,13 @@ class NameIndex:
     def __init__(self, kind: str):
         self.kind = kind
         self._ids: dict[str, set[str]] = {}
-        self._shown: dict[str, str] = {}  # key -> a name as written, for suggestions
+        self._display: dict[str, str] = {}  # id -> the name to suggest it by
 
     def add(self, id_: str, names: Iterable[str]) -> None:
+        names = [str(n) for n in names if n]
+        self._display.setdefault(id_, f"{names[0]} ({id_})" if names and names[0] != id_ else id_)
         for name in (id_, *names):
-            if not name:
-                continue
-            key = name_key(name)
-            self._ids.setdefault(key, set()).add(id_)
-            self._shown.setdefault(key, str(name))
+            self._ids.setdefault(name_key(name), set()).add(id_)
 
     def __contains__(self, ref: str) -> bool:
         return name_key(ref) in self._ids
@@ -59,10 +57,9 @@ class NameIndex:
         return next(iter(ids))
 
     def _suggest(self, key: str) -> str:
-        shown: dict[str, str] = {}  # one suggestion per entity, under the name that came closest
+        ids: list[str] = []  # one suggestion per entity, closest first
         for close in difflib.get_close_matches(key, self._ids, n=6, cutoff=0.6):
-            for id_ in sorted(self._ids[close]):
-                shown.setdefault(id_, self._shown[close])
-        if not shown:
+            ids += [i for i in sorted(self._ids[close]) if i not in ids]
+        if not ids:
             return ""
-        return "; did you mean " + " or ".join(repr(name) for name in list(shown.values())[:3]) + "?"
+        return "; did you mean " + " or ".join(self._display[i] for i in ids[:3]) + "?"

@@ -89,7 +89,7 @@ def _convert(name: str, type_: str, raw: Any, binder: Binder) -> dict[str, Any]:
         kinds = ("actor", "place") if type_ == "entity" else (type_,)
         return {name: binder.entity(kinds, text, name)}
     if type_ == "relation":
-        if text not in relation_types():
+        if text and text not in relation_types():
             raise QueryError(f"parameter {name!r}: unknown relation {text!r}; expected one of {', '.join(relation_types())}")
         return {name: text}
     try:

@@ -1,0 +1,1 @@
+"""Pure analysis functions over query rows: the situation report."""

@@ -1,0 +1,84 @@
+"""A situation report: for every actor, who backs and opposes it, who mediates, what it holds.
+
+Takes relation rows (as the ``relations`` query returns them) and lookup tables;
+returns markdown with numbered citations to the sources behind each line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+# (relation, the actor's role in it) -> the heading of that line in the report
+_LINES = (
+    (("supports", "object"), "Backed by"),
+    (("supports", "subject"), "Backs"),
+    (("opposes", "object"), "Opposed by"),
+    (("opposes", "subject"), "Opposes"),
+    (("mediates", "object"), "Mediators"),
+    (("mediates", "subject"), "Mediates between"),
+    (("controls", "subject"), "Holds"),
+    (("part_of", "subject"), "Part of"),
+    (("part_of", "object"), "Members"),
+)
+
+
+def _span(row: dict[str, Any]) -> str:
+    start, end = row.get("start"), row.get("end")
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return "dates unknown"
+
+
+def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]],
+                     sources: dict[str, dict[str, Any]], *, as_of: str | None = None,
+                     known_at: str | None = None) -> str:
+    """Markdown: one section per actor with relations, then the numbered sources."""
+    citations: dict[str, int] = {}
+
+    def cite(ids: list[str]) -> str:
+        for source_id in sorted(ids):
+            citations.setdefault(source_id, len(citations) + 1)
+        return "".join(f"[{citations[s]}]" for s in sorted(ids, key=citations.__getitem__))
+
+    def name(entity_id: str) -> str:
+        return nodes.get(entity_id, {}).get("name") or entity_id
+
+    lines_of: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in sorted(rows, key=lambda r: (name(r["subject"]), name(r["object"]))):
+        for (relation, role), heading in _LINES:
+            if row["relation"] != relation or row[role] not in nodes or nodes[row[role]].get("type") == "place":
+                continue
+            other = row["object"] if role == "subject" else row["subject"]
+            detail = ", ".join([*row.get("kinds", []), _span(row)])
+            flag = " **(contested)**" if row.get("contested") else ""
+            lines_of[row[role]][heading].append(f"{name(other)} ({detail}){flag} {cite(row.get('sources', []))}")
+
+    title = f"# Situation report, as of {as_of}" if as_of else "# Situation report, whole record"
+    out = [title, ""]
+    if known_at:
+        out += [f"From sources published on or before {known_at}.", ""]
+    if not lines_of:
+        out += ["No relations hold over this period.", ""]
+    for actor_id in sorted(lines_of, key=name):
+        node = nodes.get(actor_id, {})
+        facts = ", ".join(x for x in (node.get("type"), node.get("country")) if x)
+        out += [f"## {name(actor_id)}", "", f"`{actor_id}`" + (f", {facts}" if facts else ""), ""]
+        for _, heading in _LINES:
+            items = lines_of[actor_id].get(heading, [])
+            if items:
+                out.append(f"- **{heading}:**")
+                out += [f"  - {item}" for item in items]
+        out.append("")
+    if citations:
+        out += ["## Sources", ""]
+        for source_id, number in sorted(citations.items(), key=lambda kv: kv[1]):
+            s = sources.get(source_id, {})
+            parts = [s.get("title") or source_id, s.get("publisher"), s.get("published"), s.get("url")]
+            out.append(f"{number}. " + ". ".join(str(p) for p in parts if p) + f" (`{source_id}`)")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,263 @@
+"""The command line: thin click commands over the library.
+
+Each command parses, calls one library function and renders. Our own errors become
+``Error: ...`` on stderr and exit 1; click's usage errors exit 2. Heavy modules are
+imported inside the commands so that ``allegiance --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any
+
+import click
+
+from allegiance import __version__
+from allegiance.exc import AllegianceError
+
+OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AllegianceError as e:
+            raise click.ClickException(str(e)) from e
+
+
+def store_option(f):
+    return click.option(
+        "--store", metavar="PATH", envvar="ALLEGIANCE_STORE", default="allegiance.db", show_default=True,
+        help="The embedded store (env ALLEGIANCE_STORE).",
+    )(f)
+
+
+def period_options(f):
+    f = click.option("--known-at", metavar="DATE",
+                     help="Use only statements whose source was published on or before DATE (undated sources count).")(f)
+    return click.option("--as-of", metavar="DATE",
+                        help="YYYY, YYYY-MM or YYYY-MM-DD: relations that hold at some time in that span. "
+                             "Default: the whole record.")(f)
+
+
+def pack_option(f):
+    return click.option("--pack", "packs", metavar="PATH", multiple=True, type=click.Path(file_okay=False),
+                        help="A folder of .cypher queries to add to the core pack (repeatable).")(f)
+
+
+def _format_option(default: str = "table"):
+    return click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=default, show_default=True,
+                        help="Output format.")
+
+
+def _open(store: str, *, read_only: bool):
+    from allegiance.graph import open_store
+
+    return open_store(store, read_only=read_only)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="allegiance")
+def cli() -> None:
+    """allegiance: who backs whom, sourced and dated.
+
+    Load sourced statements (who supports, opposes, mediates or controls whom, when,
+    according to which source) and ask questions as of any date.
+
+    \b
+    Quick start:
+      allegiance load examples/libya-2020.yaml
+      allegiance query who-backs-whom --as-of 2020-05
+      allegiance query control --param place=al-Watiya --as-of 2020-05-20
+      allegiance query changes --param from=2020-01 --param to=2020-06
+      allegiance report --as-of 2020-05 > report.md
+      allegiance viz --as-of 2020-05 -o graph.html
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl", "csv"]),
+              help="Input format; by default told by each file's extension. Needed for '-' (stdin).")
+@click.option("--create-missing", is_flag=True,
+              help="Create actors and places that statements name but nobody declared, instead of failing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
+@store_option
+def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json: bool, store: str) -> None:
+    """Load statements, actors, places and sources from FILE... (all or nothing).
+
+    YAML/JSON bundles (sections sources, actors, places, statements), JSON Lines
+    (one record a line; "record": "actor"|"place"|"source" for entities) and CSV
+    (statements with a header; actors.csv, places.csv, sources.csv by name).
+    Loading the same data twice changes nothing.
+    """
+    import json
+
+    from allegiance.graph.base import load as load_files
+
+    progress = _Counter("read", "statements") if sys.stderr.isatty() and not as_json else None
+    with _open(store, read_only=False) as graph:
+        report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress)
+    if progress:
+        progress.done()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"Loaded {report.read:,} statements from {len(files)} file(s) into {store}: "
+        f"{report.added:,} new, {report.unchanged:,} already there; "
+        f"{report.actors} actors, {report.places} places, {report.sources} sources written."
+    )
+    for created in report.created:
+        click.echo(f"  created {created}")
+
+
+class _Counter:
+    """A one-line progress counter on stderr, for loads of unknown length."""
+
+    def __init__(self, verb: str, noun: str):
+        self.verb, self.noun = verb, noun
+
+    def __call__(self, count: int) -> None:
+        click.echo(f"\r{self.verb} {count:,} {self.noun}…", nl=False, err=True)
+
+    def done(self) -> None:
+        click.echo("\r\033[K", nl=False, err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+def stats(fmt: str, store: str) -> None:
+    """Count what the store holds."""
+    import json
+
+    with _open(store, read_only=True) as graph:
+        counts = graph.stats()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    by_relation = counts.pop("by_relation")
+    for key, value in counts.items():
+        click.echo(f"{key:<12} {value:,}" if isinstance(value, int) else f"{key:<12} {value}")
+    for name, value in by_relation.items():
+        click.echo(f"  {name:<10} {value:,}")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@cli.command()
+@click.argument("name")
+@period_options
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter, e.g. --param actor=GNA (repeatable).")
+@_format_option()
+@pack_option
+@store_option
+def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str, ...], fmt: str,
+          packs: tuple[str, ...], store: str) -> None:
+    """Run the query NAME from the core pack or a --pack (see 'allegiance queries')."""
+    from allegiance.exc import QueryError
+    from allegiance.queries.pack import all_queries
+    from allegiance.queries.runner import run_query
+    from allegiance.render import render
+
+    queries = all_queries(packs)
+    if name not in queries:
+        raise QueryError(f"no query named {name!r}; known queries: {', '.join(sorted(queries))}")
+    given = _params(params)
+    with _open(store, read_only=True) as graph:
+        rows = run_query(graph, queries[name], given, as_of=as_of, known_at=known_at)
+    click.echo(render(rows, fmt))
+
+
+@cli.command(name="queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pack_option
+def list_queries(fmt: str, packs: tuple[str, ...]) -> None:
+    """List the packs' queries, their questions and parameters."""
+    import json
+
+    from allegiance.queries.pack import all_queries
+
+    queries = all_queries(packs)
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "name": q.name, "pack": q.pack, "question": q.question, "path": q.path,
+            "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help} for p in q.params],
+            "columns": [c.name for c in q.columns],
+        } for q in queries.values()], indent=2))
+        return
+    for q in sorted(queries.values(), key=lambda q: (q.pack != "core", q.name)):
+        click.echo(f"{q.name}  [{q.pack}]")
+        click.echo(f"    {q.question}")
+        for p in q.params:
+            default = "" if p.required else f" (default {p.default!r})"
+            click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.help}")
+
+
+def _relations(graph, as_of: str | None, known_at: str | None):
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import run_query
+
+    rows = run_query(graph, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
+    known = graph.known()
+    nodes: dict[str, dict[str, Any]] = {
+        a.id: {"name": a.name, "type": a.type, "country": a.country} for a in known.actors.values()
+    }
+    nodes.update({p.id: {"name": p.name, "type": "place", "country": p.country} for p in known.places.values()})
+    sources = {
+        s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
+               "published": str(s.published) if s.published else None}
+        for s in known.sources.values()
+    }
+    return rows, nodes, sources
+
+
+@cli.command()
+@period_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@store_option
+def report(as_of: str | None, known_at: str | None, output: str | None, store: str) -> None:
+    """A situation report in markdown: every actor's backers, opponents, mediators, places held."""
+    from allegiance.analysis.report import situation_report
+
+    with _open(store, read_only=True) as graph:
+        rows, nodes, sources = _relations(graph, as_of, known_at)
+    text = situation_report(rows, nodes, sources, as_of=as_of, known_at=known_at)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@period_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--title", default="allegiance", show_default=True, help="The page title.")
+@store_option
+def viz(as_of: str | None, known_at: str | None, output: str, title: str, store: str) -> None:
+    """An interactive network page (pyvis) that works offline: hover an edge for dates and sources."""
+    from allegiance.viz.network import write_page
+
+    with _open(store, read_only=True) as graph:
+        rows, nodes, sources = _relations(graph, as_of, known_at)
+    path = write_page(rows, nodes, sources, output, title=title, as_of=as_of)
+    click.echo(f"Wrote {path}: {len(rows)} relations", err=True)
+
+
+@functools.wraps(cli)
+def main(*args: Any, **kwargs: Any) -> Any:
+    return cli(*args, prog_name="allegiance", **kwargs)
