@@ -17,6 +17,6 @@ fi
 
 echo "install-chromium: running apt-get update -qq"
 apt-get update -qq
-echo "install-chromium: running apt-get install -y -qq chromium chromium-driver"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+echo "install-chromium: running apt-get install -y -qq --no-install-recommends chromium chromium-driver"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
 echo "install-chromium: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium) / $(/usr/bin/chromedriver --version 2>/dev/null || echo chromedriver)"

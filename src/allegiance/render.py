@@ -56,21 +56,26 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         return "(no rows)"
     columns = _people_columns(rows)
     cells = [[_text(row[c]) for c in columns] for row in rows]
+    lists = [i for i, c in enumerate(columns) if isinstance(rows[0][c], list)]
     if fmt == "markdown":
         def line(values: list[str]) -> str:
             return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
 
         return "\n".join([line([_label(c) for c in columns]), line(["---"] * len(columns)), *map(line, cells)])
-    return _table([_label(c) for c in columns], cells)
+    return _table([_label(c) for c in columns], cells, lists)
 
 
-def _table(header: list[str], cells: list[list[str]]) -> str:
+def _table(header: list[str], cells: list[list[str]], lists: list[int]) -> str:
     widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(header)]
-    # Wide lists (sources, kinds) are cut to fit the terminal; JSON and CSV keep everything.
+    # Too wide for the terminal: cut list columns (sources, kinds) first, then the widest;
+    # JSON and CSV keep everything.
     room = shutil.get_terminal_size((160, 24)).columns
-    while sum(widths) + 2 * len(widths) > room and max(widths) > 12:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
+    for candidates in (lists, range(len(widths))):
+        while sum(widths) + 2 * len(widths) > room:
+            widest = max(candidates, key=widths.__getitem__, default=None)
+            if widest is None or widths[widest] <= 12:
+                break
+            widths[widest] -= 1
 
     def fit(text: str, width: int) -> str:
         return text if len(text) <= width else text[: width - 1] + "…"

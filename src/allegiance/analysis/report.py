@@ -25,6 +25,8 @@ _LINES = (
 
 def _span(row: dict[str, Any]) -> str:
     start, end = row.get("start"), row.get("end")
+    if start and start == end:
+        return f"in {start}"
     if start and end:
         return f"{start} to {end}"
     if start:

@@ -231,7 +231,10 @@ class EmbeddedStore(GraphStore):
                 conn.execute(f"COPY {table} FROM '{os.path.join(tmp, table + '.csv')}' (header=false, parallel=false)")
             conn.execute("COMMIT")
         except BaseException as e:
-            conn.execute("ROLLBACK")
+            try:
+                conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass  # LadybugDB has already rolled back a transaction whose statement failed
             if isinstance(e, RuntimeError):
                 raise StoreError(f"the store {self.path} refused the load, nothing was written: {e}") from e
             raise

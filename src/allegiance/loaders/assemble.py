@@ -80,7 +80,8 @@ class Assembler:
         if kind != "source":
             other = self._kinds.get(entity.id)
             if other is not None and other != kind:
-                raise InputError(f"id {entity.id!r} is already used by a {other}", file=file, record=where, field="id")
+                article = "an" if other == "actor" else "a"
+                raise InputError(f"id {entity.id!r} is already used by {article} {other}", file=file, record=where, field="id")
             self._kinds[entity.id] = kind
         table = {"actor": self.actors, "place": self.places, "source": self.sources}[kind]
         first = self._declared_at.get((kind, entity.id))
@@ -104,6 +105,11 @@ class Assembler:
         except UnknownReference as e:
             if not last_try:
                 raise
+            other = {"actor": "place", "place": "actor"}.get(kind)
+            if other and str(ref) in self._index[other]:
+                found, wanted = (f"{'an' if k == 'actor' else 'a'} {k}" for k in (other, kind))
+                raise UnknownReference(f"{ref!r} is {found}; expected {wanted} here",
+                                       file=record.file, record=record.where, field=field_) from None
             if self.create_missing and kind in ("actor", "place") and "ambiguous" not in e.message:
                 return self._create(kind, str(ref), record)
             hint = "" if kind == "source" or "ambiguous" in e.message else " (declare it, or load with --create-missing)"

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Benchmark allegiance on synthetic data: load, store size, queries, whole commands.
+
+    python scripts/bench.py --statements 1000000 --actors 5000 [--out bench-out] [--seed 7] [--json]
+
+The data is generated from a seed, so two runs load the same statements. Loads and
+whole commands run as child processes of the installed ``allegiance`` script, which
+is what a user pays; queries are also timed in-process to separate Cypher time from
+interpreter start-up. See docs/benchmarks.md for results and how to read them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+# The script sits next to the interpreter in a venv; fall back to PATH elsewhere.
+CLI = str(Path(sys.executable).with_name("allegiance")) if Path(sys.executable).with_name("allegiance").exists() \
+    else shutil.which("allegiance") or "allegiance"
+
+ACTOR_TYPES = ["state", "government", "armed_group", "militia", "person", "international_org",
+               "political_party", "mercenary", "coalition", "unit"]
+KINDS = {
+    "supports": ["troops", "weapons", "funding", "training", "intelligence", "drones", "political"],
+    "opposes": ["armed", "political", "sanctions"],
+    "mediates": ["talks", "ceasefire", "hosting"],
+}
+WORDS = ("according to officials the group received shipments of arms and money from its "
+         "patron while fighters crossed the border near the city despite denials by").split()
+# Whole-run targets from the brief; a load target scales with the statement count.
+LOAD_RATE_TARGET = 1_000_000 / 60  # 1M statements in 60 s
+BACKERS_MS_TARGET, QUERY_CMD_MS_TARGET, HELP_MS_TARGET = 10.0, 1000.0, 300.0
+
+
+# -- data ------------------------------------------------------------------------
+def partial_date(rng: random.Random, year: int) -> str:
+    """A date in ``year`` known to the year, the month or the day, in about equal shares."""
+    precision = rng.random()
+    if precision < 0.33:
+        return f"{year:04d}"
+    month = rng.randint(1, 12)
+    if precision < 0.66:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{rng.randint(1, 28):02d}"
+
+
+def generate(path: Path, statements: int, actors: int, seed: int) -> dict[str, int]:
+    rng = random.Random(seed)
+    n_sources = max(1, statements // 100)
+    counts = {"supports": 0, "opposes": 0, "mediates": 0}
+    with path.open("w", encoding="utf-8") as f:
+        write = f.write
+        for i in range(1, actors + 1):
+            write(json.dumps({"record": "actor", "id": f"a{i}", "name": f"Actor {i}",
+                              "type": rng.choice(ACTOR_TYPES)}) + "\n")
+        for i in range(1, n_sources + 1):
+            write(json.dumps({"record": "source", "id": f"s{i}", "title": f"Report {i}",
+                              "published": partial_date(rng, rng.randint(1990, 2025))}) + "\n")
+        for i in range(statements):
+            subject = rng.randint(1, actors)
+            obj = rng.randint(1, actors - 1)
+            obj += obj >= subject  # never the subject itself
+            roll = rng.random()
+            relation = "supports" if roll < 0.60 else "opposes" if roll < 0.95 else "mediates"
+            counts[relation] += 1
+            st = {"subject": f"a{subject}", "relation": relation, "object": f"a{obj}",
+                  "kind": rng.choice(KINDS[relation]), "source": f"s{rng.randint(1, n_sources)}"}
+            if rng.random() >= 0.10:  # ~10% say nothing of when it started
+                start_year = rng.randint(1990, 2025)
+                st["start"] = partial_date(rng, start_year)
+                if rng.random() >= 0.30:  # ~30% still ongoing
+                    end_year = min(2025, start_year + rng.randint(0, 10))
+                    # A year-precision end always covers a start in the same year.
+                    st["end"] = partial_date(rng, end_year) if end_year > start_year else f"{end_year:04d}"
+            elif rng.random() >= 0.30:
+                st["end"] = partial_date(rng, rng.randint(1990, 2025))
+            if rng.random() < 0.03:
+                st["negated"] = True
+            # The statement number keeps quotes, hence content ids, distinct.
+            st["quote"] = f"#{i} " + " ".join(rng.choices(WORDS, k=12))[:74]
+            write(json.dumps(st) + "\n")
+    return {"actors": actors, "sources": n_sources, "statements": statements, **counts}
+
+
+# -- measuring -------------------------------------------------------------------
+def run_child(args: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) and stdout of one child; raises if it fails.
+
+    os.wait4 gives this child's own rusage: the same ru_maxrss that
+    getrusage(RUSAGE_CHILDREN) reports, but not mixed with earlier children.
+    """
+    start = time.perf_counter()
+    with open(os.devnull, "w") as null:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=null, text=True)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed with exit code {proc.returncode}")
+    return elapsed, usage.ru_maxrss, out
+
+
+def timed_ms(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
+            "max_ms": round(ordered[-1], 2), "runs": len(ordered)}
+
+
+def store_bytes(store: Path) -> dict[str, int]:
+    """The store file and its siblings (.wal, .lock, ...), as LadybugDB leaves them."""
+    return {p.name: p.stat().st_size for p in sorted(store.parent.glob(store.name + "*")) if p.is_file()}
+
+
+def in_process(store: Path, actors: int, rng: random.Random) -> dict[str, object]:
+    from allegiance.graph import open_store
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import bind, run_query
+
+    pack = core_pack()
+    picks = [f"a{rng.randint(1, actors)}" for _ in range(200)]
+    figures: dict[str, object] = {}
+    with open_store(str(store), read_only=True) as graph:
+        backers = pack["backers"]
+        # Warm-up: the first query pays for LadybugDB's buffer pool and plan caches.
+        run_query(graph, backers, {"actor": picks[0]}, as_of="2010")
+        rows = []
+        for label, as_of in (("backers_as_of", "2010-05"), ("backers_all_time", None)):
+            times = []
+            for actor in picks:
+                start = time.perf_counter()
+                rows.append(len(run_query(graph, backers, {"actor": actor}, as_of=as_of)))
+                times.append((time.perf_counter() - start) * 1000)
+            figures[label] = summary(times)
+        figures["backers_rows_mean"] = round(statistics.mean(rows), 1)
+        # run_query also resolves the actor (one small id lookup); time the Cypher alone.
+        values = [bind(backers, graph, {"actor": a}, as_of="2010-05") for a in picks]
+        times = timed_ms(lambda it=iter(values): graph.run(backers.cypher, next(it)), len(values))
+        figures["backers_cypher_only"] = summary(times)
+        times = timed_ms(lambda: bind(backers, graph, {"actor": picks[0]}, as_of="2010-05"), 200)
+        figures["actor_lookup"] = summary(times)
+
+        out: list[int] = []
+        figures["who_backs_whom_2010"] = summary(timed_ms(
+            lambda: out.append(len(run_query(graph, pack["who-backs-whom"], {}, as_of="2010"))), 3))
+        figures["who_backs_whom_rows"] = out[-1]
+        figures["changes_2005_2010"] = summary(timed_ms(
+            lambda: out.append(len(run_query(graph, pack["changes"], {"from": "2005", "to": "2010"}))), 3))
+        figures["changes_rows"] = out[-1]
+        figures["timeline_one_actor"] = summary(timed_ms(
+            lambda: out.append(len(run_query(graph, pack["timeline"], {"actor": picks[1]}))), 3))
+        figures["timeline_rows"] = out[-1]
+    return figures
+
+
+def machine() -> dict[str, object]:
+    mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    return {"nproc": len(os.sched_getaffinity(0)), "mem_gib": round(int(mem) / 2**20, 1),
+            "python": platform.python_version(), "ladybug": metadata.version("ladybug"),
+            "allegiance": metadata.version("allegiance"), "platform": platform.platform()}
+
+
+# -- report ----------------------------------------------------------------------
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def table(r: dict) -> str:
+    q, c = r["queries"], r["commands"]
+    lines = [
+        f"allegiance benchmark: {r['data']['statements']:,} statements, {r['data']['actors']:,} actors, "
+        f"{r['data']['sources']:,} sources (seed {r['seed']})",
+        f"machine: {r['machine']['nproc']} cores, {r['machine']['mem_gib']} GiB, Python {r['machine']['python']}, "
+        f"ladybug {r['machine']['ladybug']}",
+        "",
+        f"{'measure':<44} {'figure':>16}  target",
+        f"{'generate JSONL (not part of load)':<44} {r['generate_s']:>14.1f} s",
+        f"{'JSONL size':<44} {r['jsonl_bytes'] / 2**20:>13.1f} MiB",
+    ]
+
+    def row(name: str, figure: str, target: str = "") -> None:
+        lines.append(f"{name:<44} {figure:>16}  {target}")
+
+    ld = r["load"]
+    row("load, fresh store (whole command)", f"{ld['seconds']:.1f} s",
+        f"{verdict(ld['pass'])} (< {ld['target_s']:.0f} s at this size)")
+    row("  statements/s", f"{ld['statements_per_s']:,.0f}")
+    row("  peak RSS of the load", f"{ld['peak_rss_mib']:,.0f} MiB")
+    rl = r["reload"]
+    row("load again, same file", f"{rl['seconds']:.1f} s",
+        f"statements_added = {rl['statements_added']} ({verdict(rl['statements_added'] == 0)})")
+    row("  peak RSS of the reload", f"{rl['peak_rss_mib']:,.0f} MiB")
+    row("store on disk", f"{r['store_mib']:,.1f} MiB")
+    for key, name in (("backers_as_of", "backers, as_of 2010-05 (200 actors)"),
+                      ("backers_all_time", "backers, no as_of (200 actors)")):
+        s = q[key]
+        row(f"{name}", f"{s['median_ms']:.1f} / {s['p95_ms']:.1f} ms",
+            f"median/p95 {verdict(s['median_ms'] < BACKERS_MS_TARGET)} (< {BACKERS_MS_TARGET:.0f} ms)")
+    row("  of which Cypher only (median/p95)", f"{q['backers_cypher_only']['median_ms']:.1f} / "
+        f"{q['backers_cypher_only']['p95_ms']:.1f} ms")
+    row("  of which actor lookup (median)", f"{q['actor_lookup']['median_ms']:.2f} ms")
+    row(f"who-backs-whom --as-of 2010 ({q['who_backs_whom_rows']:,} rows)", f"{q['who_backs_whom_2010']['median_ms']:,.0f} ms")
+    row(f"changes 2005 -> 2010 ({q['changes_rows']:,} rows)", f"{q['changes_2005_2010']['median_ms']:,.0f} ms")
+    row(f"timeline, one actor ({q['timeline_rows']:,} rows)", f"{q['timeline_one_actor']['median_ms']:,.0f} ms")
+    row("`allegiance query backers ...` (10 runs)", f"{c['query_backers']['median_ms']:,.0f} ms",
+        f"median {verdict(c['query_backers']['median_ms'] < QUERY_CMD_MS_TARGET)} (< 1 s)")
+    row("`allegiance --help` (20 runs)", f"{c['help']['median_ms']:,.0f} ms",
+        f"median {verdict(c['help']['median_ms'] < HELP_MS_TARGET)} (< 0.3 s)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--statements", type=int, default=100_000)
+    ap.add_argument("--actors", type=int, default=5_000)
+    ap.add_argument("--out", default="bench-out", help="Folder for the data and the store (emptied first).")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", action="store_true", help="Also print every figure as one JSON object.")
+    args = ap.parse_args()
+
+    out = Path(args.out).resolve()
+    shutil.rmtree(out, ignore_errors=True)  # a fresh store every time: an old one would make the load a reload
+    out.mkdir(parents=True)
+    data, store = out / "statements.jsonl", out / "bench.db"
+    r: dict = {"seed": args.seed, "machine": machine()}
+
+    print(f"generating {args.statements:,} statements...", file=sys.stderr)
+    start = time.perf_counter()
+    r["data"] = generate(data, args.statements, args.actors, args.seed)
+    r["generate_s"] = round(time.perf_counter() - start, 2)
+    r["jsonl_bytes"] = data.stat().st_size
+
+    print("loading into a fresh store...", file=sys.stderr)
+    load_cmd = [CLI, "load", str(data), "--store", str(store), "--json"]
+    seconds, rss, text = run_child(load_cmd)
+    report = json.loads(text)
+    target_s = 60 * args.statements / 1_000_000
+    r["load"] = {"seconds": round(seconds, 2), "statements_per_s": round(args.statements / seconds),
+                 "peak_rss_mib": round(rss / 1024), "statements_added": report["statements_added"],
+                 "target_s": target_s, "pass": seconds < target_s}
+    print("loading the same file again...", file=sys.stderr)
+    seconds, rss, text = run_child(load_cmd)
+    r["reload"] = {"seconds": round(seconds, 2), "peak_rss_mib": round(rss / 1024),
+                   "statements_added": json.loads(text)["statements_added"]}
+    files = store_bytes(store)
+    r["store_files"], r["store_mib"] = files, round(sum(files.values()) / 2**20, 1)
+
+    print("querying in-process...", file=sys.stderr)
+    rng = random.Random(args.seed + 1)
+    r["queries"] = in_process(store, args.actors, rng)
+
+    print("timing whole commands...", file=sys.stderr)
+    actor = f"a{rng.randint(1, args.actors)}"
+    query_cmd = [CLI, "query", "backers", "--param", f"actor={actor}", "--as-of", "2010",
+                 "--store", str(store), "--format", "json"]
+    r["commands"] = {
+        "query_backers": summary([run_child(query_cmd)[0] * 1000 for _ in range(10)]),
+        "help": summary([run_child([CLI, "--help"])[0] * 1000 for _ in range(20)]),
+    }
+    r["targets"] = {
+        "load_1m_under_60s": r["load"]["pass"],
+        "backers_under_10ms": r["queries"]["backers_as_of"]["median_ms"] < BACKERS_MS_TARGET,
+        "query_command_under_1s": r["commands"]["query_backers"]["median_ms"] < QUERY_CMD_MS_TARGET,
+        "help_under_300ms": r["commands"]["help"]["median_ms"] < HELP_MS_TARGET,
+    }
+    print(table(r))
+    if args.json:
+        print(json.dumps(r, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Pack files: headers, declared parameters, user packs."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from allegiance.cli import cli
+from allegiance.exc import QueryError
+from allegiance.queries.pack import core_pack, load_pack, parse_query
+from tests.conftest import FIXTURES
+
+USER_QUERY = """// name: backed-by-kind
+// question: Who gives this kind of support?
+// param kind: text               the kind
+// column subject: id
+// column object: id
+MATCH (s:Actor)-[r:SUPPORTS]->(o:Actor)
+WHERE r.kind = $kind AND NOT r.negated AND r.lo <= $as_of_hi AND r.hi >= $as_of_lo
+RETURN DISTINCT s.id AS subject, o.id AS object ORDER BY subject
+"""
+
+
+def test_every_core_query_has_a_question_and_declares_its_parameters():
+    for query in core_pack().values():
+        assert query.question and query.columns, query.name
+
+
+def test_a_header_declares_types_and_defaults():
+    query = parse_query('// name: q\n// param place: place = ""  the place\n// column x: id\nRETURN $place AS x', "q.cypher", "p")
+    assert (query.params[0].type, query.params[0].default, query.params[0].help) == ("place", "", "the place")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("// name: q\nRETURN $who", "q.cypher: the query uses $who, which its header does not declare"),
+    ("// name: q\n// param who: person\nRETURN 1", "q.cypher, line 2: expected '// param NAME: TYPE', TYPE one of "
+     "actor, place, entity, relation, date, text, int, float, bool"),
+    ("// name: q\n", "q.cypher: no Cypher after the header"),
+])
+def test_malformed_pack_files_are_refused(text, message):
+    with pytest.raises(QueryError) as info:
+        parse_query(text, "q.cypher", "p")
+    assert str(info.value) == message
+
+
+def test_a_user_pack_runs_through_the_cli(tmp_path):
+    pack = tmp_path / "mine"
+    pack.mkdir()
+    (pack / "backed-by-kind.cypher").write_text(USER_QUERY, encoding="utf-8")
+    assert set(load_pack(pack)) == {"backed-by-kind"}
+    store = str(tmp_path / "s.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", str(FIXTURES / "bundle.yaml"), "--store", store]).exit_code == 0
+    result = runner.invoke(cli, ["query", "backed-by-kind", "--pack", str(pack), "-p", "kind=troops",
+                                 "--format", "csv", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["subject,object", "turkey,gna"]
+    listing = runner.invoke(cli, ["queries", "--pack", str(pack)])
+    assert "backed-by-kind  [mine]" in listing.stdout and "--param kind=<text>" in listing.stdout
+
+
+def test_a_pack_query_that_writes_is_refused_on_the_read_only_store(tmp_path):
+    pack = tmp_path / "bad"
+    pack.mkdir()
+    (pack / "wipe.cypher").write_text("// name: wipe\nMATCH (a:Actor) DELETE a", encoding="utf-8")
+    store = str(tmp_path / "s.db")
+    runner = CliRunner()
+    runner.invoke(cli, ["load", str(FIXTURES / "bundle.yaml"), "--store", store])
+    result = runner.invoke(cli, ["query", "wipe", "--pack", str(pack), "--store", store])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: the embedded store refused the query:")
+    assert '"actors": 5' in runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout
