@@ -97,11 +97,13 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
 
     from allegiance.graph.base import load as load_files
 
-    progress = _Counter("read", "statements") if sys.stderr.isatty() and not as_json else None
-    with _open(store, read_only=False) as graph:
-        report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress)
-    if progress:
-        progress.done()
+    progress = _LoadProgress() if sys.stderr.isatty() else None
+    try:
+        with _open(store, read_only=False) as graph:
+            report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress)
+    finally:
+        if progress:
+            progress.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -114,17 +116,29 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
         click.echo(f"  created {created}")
 
 
-class _Counter:
-    """A one-line progress counter on stderr, for loads of unknown length."""
+class _LoadProgress:
+    """A progress bar on stderr over the bytes of the input files, then a line while writing."""
 
-    def __init__(self, verb: str, noun: str):
-        self.verb, self.noun = verb, noun
+    def __init__(self) -> None:
+        self.bar = None
+        self.statements = 0
 
-    def __call__(self, count: int) -> None:
-        click.echo(f"\r{self.verb} {count:,} {self.noun}…", nl=False, err=True)
+    def __call__(self, phase: str, statements: int, done: int, total: int) -> None:
+        self.statements = statements
+        if self.bar is None and total:
+            self.bar = click.progressbar(length=total, label="Reading", file=sys.stderr, show_eta=True,
+                                         item_show_func=lambda _: f"{self.statements:,} statements")
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(max(0, done - self.bar.pos), current_item=statements)
+        if phase == "write":
+            self.close()
+            click.echo(f"Writing {statements:,} statements to the store…", err=True)
 
-    def done(self) -> None:
-        click.echo("\r\033[K", nl=False, err=True)
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command()

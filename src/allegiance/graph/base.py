@@ -7,17 +7,20 @@ record anywhere leaves the store as it was.
 
 from __future__ import annotations
 
-import itertools
+import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from allegiance.loaders import read_records
 from allegiance.loaders.assemble import Assembler, Known
+from allegiance.loaders.records import Record
 from allegiance.model import Statement
 
-Progress = Callable[[int], None]  # called with the number of statements read so far
+# progress(phase, statements, bytes_read, bytes_total): phase "read" while files are read
+# and checked, "write" once when the store starts writing.
+Progress = Callable[[str, int, int, int], None]
 
 
 @dataclass
@@ -81,16 +84,27 @@ def load(
 ) -> LoadReport:
     """Load files into ``store``; raises ``InputError`` and writes nothing on bad input."""
     assembler = Assembler(store.known(), create_missing=create_missing)
-    records = itertools.chain.from_iterable(read_records(path, fmt) for path in paths)
     report = LoadReport(files=list(paths))
-    store.write(assembler, _counted(assembler.statements(records), report, progress), report)
+    sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p in paths]
+    total = sum(sizes)
+
+    def records() -> Iterator[Record]:
+        before = 0
+        for path, size in zip(paths, sizes):
+            def tell(position: int, before: int = before) -> None:
+                if progress is not None:
+                    progress("read", report.read, before + position, total)
+
+            yield from read_records(path, fmt, tell)
+            before += size
+
+    def counted() -> Iterator[Statement]:
+        for statement in assembler.statements(records()):
+            report.read += 1
+            yield statement
+        if progress is not None:
+            progress("write", report.read, total, total)
+
+    store.write(assembler, counted(), report)
     report.created = assembler.created
     return report
-
-
-def _counted(statements: Iterable[Statement], report: LoadReport, progress: Progress | None) -> Iterator[Statement]:
-    for statement in statements:
-        report.read += 1
-        if progress is not None and report.read % 10_000 == 0:
-            progress(report.read)
-        yield statement

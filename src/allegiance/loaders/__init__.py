@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from allegiance.exc import InputError
 from allegiance.loaders.bundle import read_json, read_yaml
@@ -31,8 +31,11 @@ def guess_format(path: str) -> str:
     return EXTENSIONS[extension]
 
 
-def read_records(path: str, fmt: str | None = None) -> Iterator[Record]:
-    """The records in one file (or ``-``, standard input, which needs ``fmt``)."""
+def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """The records in one file (or ``-``, standard input, which needs ``fmt``).
+
+    ``tell``, if given, is called now and then with the bytes of the file read so far.
+    """
     if path == "-" and fmt is None:
         raise InputError("reading standard input needs --format", file="<stdin>")
     fmt = fmt or guess_format(path)
@@ -40,8 +43,12 @@ def read_records(path: str, fmt: str | None = None) -> Iterator[Record]:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(READERS)}", file=path)
     name = "<stdin>" if path == "-" else path
     with _open(path, name) as stream:
+        raw = getattr(getattr(stream, "buffer", None), "raw", None)
         try:
-            yield from READERS[fmt](stream, name)
+            for count, record in enumerate(READERS[fmt](stream, name), start=1):
+                if tell is not None and raw is not None and count % 2000 == 0:
+                    tell(raw.tell())  # where the OS file is: read-ahead granularity, fine for a bar
+                yield record
         except UnicodeDecodeError as e:
             raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x} at offset {e.start}", file=name) from None
 
