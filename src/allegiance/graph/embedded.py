@@ -24,9 +24,9 @@ from typing import Any
 
 from allegiance.exc import StoreError
 from allegiance.graph.base import GraphStore, LoadReport
+from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS, edge_row, known_day, statement_row
 from allegiance.loaders.assemble import Assembler, Known
 from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
-from allegiance.model.partial_date import encode_bound
 
 LOCK_TIMEOUT = 120.0
 
@@ -35,16 +35,11 @@ NODE_TABLES = {
     "Place": "id STRING, name STRING, aliases STRING, country STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(id)",
     "Source": "id STRING, title STRING, publisher STRING, url STRING, published STRING, known INT64, "
     "reliability DOUBLE, PRIMARY KEY(id)",
-    "Statement": "id STRING, subject STRING, relation STRING, object STRING, kind STRING, start_date STRING, "
-    "end_date STRING, on_date STRING, source STRING, quote STRING, confidence DOUBLE, claimed_by STRING, "
-    "negated BOOLEAN, lo INT64, hi INT64, known INT64, PRIMARY KEY(id)",
 }
-# Every relation edge carries its statement's interval and provenance, so queries
-# never need to join the Statement nodes to answer "as of" or "known at".
-EDGE_COLUMNS = (
-    "statement STRING, relation STRING, kind STRING, lo INT64, hi INT64, lo_key INT64, hi_key INT64, "
-    "known INT64, negated BOOLEAN, source STRING, confidence DOUBLE, exclusive BOOLEAN"
-)
+_TYPES = {"confidence": "DOUBLE", "negated": "BOOLEAN", "exclusive": "BOOLEAN", "lo": "INT64", "hi": "INT64",
+          "lo_key": "INT64", "hi_key": "INT64", "known": "INT64"}
+NODE_TABLES["Statement"] = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in STATEMENT_FIELDS) + ", PRIMARY KEY(id)"
+EDGE_COLUMNS = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in EDGE_FIELDS)
 
 
 def _cell(value: Any) -> Any:
@@ -53,11 +48,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
-
-
-def _known_day(source: Source | None) -> int:
-    """The first day a source could have been read; undated sources always count."""
-    return source.published.lo if source is not None and source.published is not None else 0
 
 
 class EmbeddedStore(GraphStore):
@@ -199,18 +189,12 @@ class EmbeddedStore(GraphStore):
     def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
         nodes = writer("Statement")
         for s in statements:
-            source = assembler.sources.get(s.source)
-            known = _known_day(source)
-            nodes.writerow([_cell(v) for v in (
-                s.id, s.subject, s.relation, s.object, s.kind, s.start, s.end, s.on, s.source, s.quote,
-                s.confidence, s.claimed_by, s.negated, s.lo, s.hi, known,
-            )])
+            known = known_day(assembler.sources.get(s.source))
+            row = statement_row(s, known)
+            nodes.writerow([_cell(row[f]) for f in STATEMENT_FIELDS])
             rtype = types[s.relation]
-            writer(rtype.label).writerow([_cell(v) for v in (
-                s.subject, s.object, s.id, s.relation, s.kind, s.lo, s.hi,
-                encode_bound(s.lo, s.lo_precision), encode_bound(s.hi, s.hi_precision),
-                known, s.negated, s.source, s.confidence, rtype.exclusive,
-            )])
+            edge = edge_row(s, rtype, known)
+            writer(rtype.label).writerow([s.subject, s.object, *(_cell(edge[f]) for f in EDGE_FIELDS)])
 
     def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
                 sources: list[Source], known: Known) -> None:
@@ -222,9 +206,9 @@ class EmbeddedStore(GraphStore):
             self._upsert(conn, tmp, "Place", places, known.places, lambda p: (
                 p.id, p.name, json.dumps(list(p.aliases), ensure_ascii=False), p.country, p.lat, p.lon))
             self._upsert(conn, tmp, "Source", sources, known.sources, lambda s: (
-                s.id, s.title, s.publisher, s.url, s.published, _known_day(s), s.reliability))
+                s.id, s.title, s.publisher, s.url, s.published, known_day(s), s.reliability))
             for source in sources:
-                if source.id in known.sources and _known_day(source) != _known_day(known.sources[source.id]):
+                if source.id in known.sources and known_day(source) != known_day(known.sources[source.id]):
                     self._redate(conn, source)
             # Statement nodes first: rel tables only reference Actor/Place, already written above.
             for table in sorted(tables, key=lambda t: t != "Statement"):
@@ -256,7 +240,7 @@ class EmbeddedStore(GraphStore):
 
     def _redate(self, conn, source: Source) -> None:
         """A source's new publication date changes what was known when."""
-        day = _known_day(source)
+        day = known_day(source)
         conn.execute("MATCH (s:Statement) WHERE s.source = $id SET s.known = $day", {"id": source.id, "day": day})
         for rtype in relation_types().values():
             conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day", {"id": source.id, "day": day})
