@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -23,18 +24,60 @@ def make_store(tmp_path):
     opened = []
 
     def make(*data: str | Path, name: str = "test.db", **load_options) -> EmbeddedStore:
-        paths = []
-        for i, item in enumerate(data):
-            if isinstance(item, Path):
-                paths.append(str(item))
-            else:
-                path = tmp_path / f"data{i}.yaml"
-                path.write_text(textwrap.dedent(item), encoding="utf-8")
-                paths.append(str(path))
         store = EmbeddedStore(tmp_path / name)
         opened.append(store)
-        if paths:
-            load(store, paths, **load_options)
+        if data:
+            load(store, _paths(data, tmp_path), **load_options)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
+
+
+def neo4j_or_fail():
+    """A Neo4jStore on an emptied database; under CI=true a missing server fails, never skips."""
+    from allegiance.exc import StoreError
+    from allegiance.graph.neo4j_store import open_neo4j
+
+    try:
+        store = open_neo4j(NEO4J_URI)
+    except StoreError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Neo4j is required under CI=true: {e}")
+        pytest.skip(f"{e}; start it with: bash scripts/neo4j-local start")
+    store.run("MATCH (n) DETACH DELETE n", {}, write=True)
+    return store
+
+
+def _paths(data: tuple[str | Path, ...], folder: Path) -> list[str]:
+    """Fixture files as given, YAML texts written to files, in the order given."""
+    paths = []
+    for i, item in enumerate(data):
+        if not isinstance(item, Path):
+            path = folder / f"data{i}.yaml"
+            path.write_text(textwrap.dedent(item), encoding="utf-8")
+            item = path
+        paths.append(str(item))
+    return paths
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def make_any_store(request, make_store, tmp_path):
+    """Like make_store, once per backend: the same tests prove the same answers on both."""
+    if request.param == "embedded":
+        yield make_store
+        return
+    opened = []
+
+    def make(*data: str | Path, **load_options):
+        store = neo4j_or_fail()
+        opened.append(store)
+        if data:
+            load(store, _paths(data, tmp_path), **load_options)
         return store
 
     yield make

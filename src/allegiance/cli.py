@@ -28,6 +28,11 @@ class _Group(click.Group):
 
 
 def store_option(f):
+    f = click.option(
+        "--neo4j", metavar="URI", envvar="ALLEGIANCE_NEO4J_URI",
+        help="Use the Neo4j server at URI (env ALLEGIANCE_NEO4J_URI; credentials from ALLEGIANCE_NEO4J_USER, "
+             "ALLEGIANCE_NEO4J_PASSWORD, database from ALLEGIANCE_NEO4J_DATABASE) instead of the embedded store.",
+    )(f)
     return click.option(
         "--store", metavar="PATH", envvar="ALLEGIANCE_STORE", default="allegiance.db", show_default=True,
         help="The embedded store (env ALLEGIANCE_STORE).",
@@ -52,10 +57,10 @@ def _format_option(default: str = "table"):
                         help="Output format.")
 
 
-def _open(store: str, *, read_only: bool):
+def _open(store: str, neo4j: str | None, *, read_only: bool):
     from allegiance.graph import open_store
 
-    return open_store(store, read_only=read_only)
+    return open_store(store, neo4j=neo4j, read_only=read_only)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,7 +90,8 @@ def cli() -> None:
               help="Create actors and places that statements name but nobody declared, instead of failing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
 @store_option
-def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json: bool, store: str) -> None:
+def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json: bool, store: str,
+         neo4j: str | None) -> None:
     """Load statements, actors, places and sources from FILE... (all or nothing).
 
     YAML/JSON bundles (sections sources, actors, places, statements), JSON Lines
@@ -99,7 +105,7 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
 
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
-        with _open(store, read_only=False) as graph:
+        with _open(store, neo4j, read_only=False) as graph:
             report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress)
     finally:
         if progress:
@@ -108,7 +114,7 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"Loaded {report.read:,} statements from {len(files)} file(s) into {store}: "
+        f"Loaded {report.read:,} statements from {len(files)} file(s) into {neo4j or store}: "
         f"{report.added:,} new, {report.unchanged:,} already there; "
         f"{report.actors} actors, {report.places} places, {report.sources} sources written."
     )
@@ -117,23 +123,29 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
 
 
 class _LoadProgress:
-    """A progress bar on stderr over the bytes of the input files, then a line while writing."""
+    """Progress on stderr: a bar over the input's bytes, then over the batches a server takes."""
 
     def __init__(self) -> None:
         self.bar = None
-        self.statements = 0
+        self.count = 0
 
-    def __call__(self, phase: str, statements: int, done: int, total: int) -> None:
-        self.statements = statements
-        if self.bar is None and total:
-            self.bar = click.progressbar(length=total, label="Reading", file=sys.stderr, show_eta=True,
-                                         item_show_func=lambda _: f"{self.statements:,} statements")
-            self.bar.__enter__()
-        if self.bar is not None:
-            self.bar.update(max(0, done - self.bar.pos), current_item=statements)
+    def _bar(self, label: str, total: int, unit: str):
+        self.close()
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True,
+                                     item_show_func=lambda _: f"{self.count:,} {unit}")
+        self.bar.__enter__()
+
+    def __call__(self, phase: str, count: int, done: int, total: int) -> None:
+        self.count = count
         if phase == "write":
             self.close()
-            click.echo(f"Writing {statements:,} statements to the store…", err=True)
+            click.echo(f"Writing {count:,} statements to the store…", err=True)
+            return
+        if self.bar is None and total:
+            self._bar("Reading" if phase == "read" else "Writing", total,
+                      "statements read" if phase == "read" else "statements written")
+        if self.bar is not None:
+            self.bar.update(max(0, done - self.bar.pos), current_item=count)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -144,11 +156,11 @@ class _LoadProgress:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @store_option
-def stats(fmt: str, store: str) -> None:
+def stats(fmt: str, store: str, neo4j: str | None) -> None:
     """Count what the store holds."""
     import json
 
-    with _open(store, read_only=True) as graph:
+    with _open(store, neo4j, read_only=True) as graph:
         counts = graph.stats()
     if fmt == "json":
         click.echo(json.dumps(counts, indent=2))
@@ -177,9 +189,10 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               help="A query parameter, e.g. --param actor=GNA (repeatable).")
 @_format_option()
 @pack_option
+@click.option("--write", is_flag=True, help="Allow a pack query that writes to the graph (refused otherwise).")
 @store_option
 def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str, ...], fmt: str,
-          packs: tuple[str, ...], store: str) -> None:
+          packs: tuple[str, ...], write: bool, store: str, neo4j: str | None) -> None:
     """Run the query NAME from the core pack or a --pack (see 'allegiance queries')."""
     from allegiance.exc import QueryError
     from allegiance.queries.pack import all_queries
@@ -190,8 +203,8 @@ def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str,
     if name not in queries:
         raise QueryError(f"no query named {name!r}; known queries: {', '.join(sorted(queries))}")
     given = _params(params)
-    with _open(store, read_only=True) as graph:
-        rows = run_query(graph, queries[name], given, as_of=as_of, known_at=known_at)
+    with _open(store, neo4j, read_only=not write) as graph:
+        rows = run_query(graph, queries[name], given, as_of=as_of, known_at=known_at, write=write)
     click.echo(render(rows, fmt))
 
 
@@ -242,11 +255,11 @@ def _relations(graph, as_of: str | None, known_at: str | None):
 @period_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @store_option
-def report(as_of: str | None, known_at: str | None, output: str | None, store: str) -> None:
+def report(as_of: str | None, known_at: str | None, output: str | None, store: str, neo4j: str | None) -> None:
     """A situation report in markdown: every actor's backers, opponents, mediators, places held."""
     from allegiance.analysis.report import situation_report
 
-    with _open(store, read_only=True) as graph:
+    with _open(store, neo4j, read_only=True) as graph:
         rows, nodes, sources = _relations(graph, as_of, known_at)
     text = situation_report(rows, nodes, sources, as_of=as_of, known_at=known_at)
     if output:
@@ -262,14 +275,31 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @click.option("--title", default="allegiance", show_default=True, help="The page title.")
 @store_option
-def viz(as_of: str | None, known_at: str | None, output: str, title: str, store: str) -> None:
+def viz(as_of: str | None, known_at: str | None, output: str, title: str, store: str, neo4j: str | None) -> None:
     """An interactive network page (pyvis) that works offline: hover an edge for dates and sources."""
     from allegiance.viz.network import write_page
 
-    with _open(store, read_only=True) as graph:
+    with _open(store, neo4j, read_only=True) as graph:
         rows, nodes, sources = _relations(graph, as_of, known_at)
     path = write_page(rows, nodes, sources, output, title=title, as_of=as_of)
     click.echo(f"Wrote {path}: {len(rows)} relations", err=True)
+
+
+@cli.command()
+@click.option("--neo4j", metavar="URI", envvar="ALLEGIANCE_NEO4J_URI", required=True,
+              help="The Neo4j server to copy into (env ALLEGIANCE_NEO4J_URI).")
+@click.option("--store", metavar="PATH", envvar="ALLEGIANCE_STORE", default="allegiance.db", show_default=True,
+              help="The embedded store to copy from (env ALLEGIANCE_STORE).")
+def push(neo4j: str, store: str) -> None:
+    """Copy an embedded store into Neo4j: every actor, place, source and statement (idempotent)."""
+    from allegiance.graph.base import push as push_store
+
+    progress = _LoadProgress() if sys.stderr.isatty() else None
+    with _open(store, None, read_only=True) as source, _open(store, neo4j, read_only=False) as target:
+        report = push_store(source, target, progress=progress)
+    click.echo(f"Pushed {report.read:,} statements from {store} to {neo4j}: {report.added:,} new, "
+               f"{report.unchanged:,} already there; {report.actors} actors, {report.places} places, "
+               f"{report.sources} sources written.")
 
 
 @functools.wraps(cli)

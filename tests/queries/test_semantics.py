@@ -28,8 +28,8 @@ places:
 
 
 # -- rule 1: a statement's interval --------------------------------------------------
-def test_interval_runs_from_earliest_day_of_start_to_latest_day_of_end(make_store):
-    store = make_store(HEADER + """
+def test_interval_runs_from_earliest_day_of_start_to_latest_day_of_end(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: uae, relation: supports, object: lna, start: "2019-04", end: "2020-06", source: early}
 """)
@@ -39,8 +39,8 @@ statements:
     assert not ask(store, "backers", actor="lna", as_of="2020-07-01")
 
 
-def test_no_start_means_unknown_beginning_and_no_end_means_ongoing(make_store):
-    store = make_store(HEADER + """
+def test_no_start_means_unknown_beginning_and_no_end_means_ongoing(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: uae, relation: supports, object: lna, end: "2015", source: early}
   - {subject: turkey, relation: supports, object: gna, start: "2019-11", source: early}
@@ -51,8 +51,8 @@ statements:
     assert (row["start"], row["end"]) == (None, "2015")
 
 
-def test_on_covers_its_own_span_only(make_store):
-    store = make_store(HEADER + """
+def test_on_covers_its_own_span_only(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: france, relation: supports, object: lna, on: "2019-06", kind: political, source: early}
 """)
@@ -63,8 +63,8 @@ statements:
 
 
 # -- rule 2: --as-of selects what overlaps the span ----------------------------------
-def test_as_of_a_month_includes_a_relation_that_ended_inside_it(make_store):
-    store = make_store(HEADER + """
+def test_as_of_a_month_includes_a_relation_that_ended_inside_it(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: wagner, relation: supports, object: lna, kind: mercenaries, start: "2019-09", end: "2020-05-17", source: early}
 """)
@@ -82,8 +82,8 @@ statements:
 """
 
 
-def test_a_new_holder_ends_the_earlier_open_hold_the_day_before(make_store):
-    store = make_store(WATIYA)
+def test_a_new_holder_ends_the_earlier_open_hold_the_day_before(make_any_store):
+    store = make_any_store(WATIYA)
     assert pairs(ask(store, "control", place="al-watiya", as_of="2020-05-25")) == {("gna", "al-watiya")}
     assert pairs(ask(store, "control", place="al-watiya", as_of="2020-05-17")) == {("lna", "al-watiya")}
     # A month that holds both: each held the place for part of May.
@@ -92,8 +92,8 @@ def test_a_new_holder_ends_the_earlier_open_hold_the_day_before(make_store):
     assert (lna["start"], lna["end"]) == ("2014", "2020-05-17")
 
 
-def test_a_hold_that_ended_before_the_new_one_is_left_alone(make_store):
-    store = make_store(HEADER + """
+def test_a_hold_that_ended_before_the_new_one_is_left_alone(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: lna, relation: controls, object: al-watiya, start: "2014", end: "2016-03", source: early}
   - {subject: gna, relation: controls, object: al-watiya, start: "2020-05-18", source: early}
@@ -103,8 +103,8 @@ statements:
     assert ask(store, "control", as_of="2018") == []
 
 
-def test_supersession_is_not_applied_to_non_exclusive_relations(make_store):
-    store = make_store(HEADER + """
+def test_supersession_is_not_applied_to_non_exclusive_relations(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: uae, relation: supports, object: lna, start: "2014", source: early}
   - {subject: russia, relation: supports, object: lna, start: "2019-09", source: early}
@@ -113,8 +113,8 @@ statements:
 
 
 # -- rule 4: one relation per subject, relation and object ---------------------------
-def test_statements_on_one_relation_form_one_row_with_their_evidence(make_store):
-    store = make_store(HEADER + """
+def test_statements_on_one_relation_form_one_row_with_their_evidence(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: turkey, relation: supports, object: gna, kind: drones, start: "2019-05", source: early, quote: Drones}
   - {subject: turkey, relation: supports, object: GNA, kind: troops, start: "2020-01", source: late, quote: Troops}
@@ -140,22 +140,22 @@ statements:
 """
 
 
-def test_affirmed_and_denied_is_contested_and_shown(make_store):
-    store = make_store(CONTESTED)
+def test_affirmed_and_denied_is_contested_and_shown(make_any_store):
+    store = make_any_store(CONTESTED)
     row = ask(store, "backers", actor="lna", as_of="2019-06")[0]
     assert row["contested"] is True and len(row["denials"]) == 1 and len(row["statements"]) == 1
     assert pairs(ask(store, "contested", as_of="2019-06")) == {("france", "lna")}
 
 
-def test_a_denial_outside_the_period_does_not_contest(make_store):
-    store = make_store(CONTESTED)
+def test_a_denial_outside_the_period_does_not_contest(make_any_store):
+    store = make_any_store(CONTESTED)
     row = ask(store, "backers", actor="lna", as_of="2020-06")[0]
     assert row["contested"] is False and row["denials"] == []
     assert ask(store, "contested", as_of="2020-06") == []
 
 
-def test_denials_alone_show_nothing(make_store):
-    store = make_store(CONTESTED)
+def test_denials_alone_show_nothing(make_any_store):
+    store = make_any_store(CONTESTED)
     assert ask(store, "backers", actor="gna") == []
     assert ("russia", "gna") not in pairs(ask(store, "who-backs-whom"))
     # ...but provenance still lists the denial, as evidence.
@@ -164,8 +164,8 @@ def test_denials_alone_show_nothing(make_store):
 
 
 # -- rule 6: --known-at -------------------------------------------------------------------
-def test_known_at_uses_only_sources_published_by_then(make_store):
-    store = make_store(HEADER + """
+def test_known_at_uses_only_sources_published_by_then(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: wagner, relation: supports, object: lna, start: "2019-09", source: late}
   - {subject: uae, relation: supports, object: lna, start: "2019-04", source: early}
@@ -178,16 +178,16 @@ statements:
     assert pairs(ask(store, "who-backs-whom", known_at="2019")) == {("turkey", "gna")}
 
 
-def test_known_at_recomputes_supersession(make_store):
-    store = make_store(WATIYA)  # the GNA's capture comes from the late source
+def test_known_at_recomputes_supersession(make_any_store):
+    store = make_any_store(WATIYA)  # the GNA's capture comes from the late source
     rows = ask(store, "control", place="al-watiya", as_of="2020-05-25", known_at="2020-12")
     assert pairs(rows) == {("lna", "al-watiya")}
     assert rows[0]["end"] is None  # not yet superseded by anything known then
     assert pairs(ask(store, "control", place="al-watiya", as_of="2020-05-25")) == {("gna", "al-watiya")}
 
 
-def test_known_at_recomputes_contested(make_store):
-    store = make_store(HEADER + """
+def test_known_at_recomputes_contested(make_any_store):
+    store = make_any_store(HEADER + """
 statements:
   - {subject: france, relation: supports, object: lna, start: "2019", source: early}
   - {subject: france, relation: supports, object: lna, start: "2019", negated: true, source: late}
@@ -197,8 +197,8 @@ statements:
 
 
 @pytest.mark.parametrize("as_of", ["2020", "2020-05", "2020-05-20"])
-def test_changes_lists_added_and_removed(make_store, as_of):
-    store = make_store(WATIYA + """
+def test_changes_lists_added_and_removed(make_any_store, as_of):
+    store = make_any_store(WATIYA + """
   - {subject: wagner, relation: supports, object: lna, start: "2019-09", end: "2020-05-24", source: early}
   - {subject: turkey, relation: supports, object: gna, start: "2020-01", source: early}
 """)

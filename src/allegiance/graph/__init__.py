@@ -1,4 +1,4 @@
-"""Graph stores behind one interface."""
+"""Graph stores behind one interface: the embedded store, or a Neo4j server."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ from allegiance.graph.base import GraphStore
 DEFAULT_STORE = "allegiance.db"
 
 
-def open_store(path: str | None = None, *, read_only: bool = False) -> GraphStore:
-    """The embedded store at ``path`` (or ``$ALLEGIANCE_STORE``, or ./allegiance.db)."""
+def open_store(path: str | None = None, *, neo4j: str | None = None, read_only: bool = False) -> GraphStore:
+    """Neo4j at ``neo4j`` if given, else the embedded store at ``path``.
+
+    ``path`` defaults to ``$ALLEGIANCE_STORE``, then ./allegiance.db. Neo4j credentials
+    and database come from ``ALLEGIANCE_NEO4J_USER``, ``_PASSWORD``, ``_DATABASE``.
+    """
+    if neo4j:
+        from allegiance.graph.neo4j_store import open_neo4j
+
+        return open_neo4j(neo4j, read_only=read_only)
     from allegiance.graph.embedded import EmbeddedStore
 
     return EmbeddedStore(path or os.environ.get("ALLEGIANCE_STORE") or DEFAULT_STORE, read_only=read_only)

@@ -18,9 +18,13 @@ from allegiance.loaders.assemble import Assembler, Known
 from allegiance.loaders.records import Record
 from allegiance.model import Statement
 
-# progress(phase, statements, bytes_read, bytes_total): phase "read" while files are read
-# and checked, "write" once when the store starts writing.
+# progress(phase, count, done, total): "read" while files are read and checked (count
+# statements so far, done/total bytes); "write" once when the store starts writing (count
+# statements read); "batch" as a server store writes (done of total new statements).
 Progress = Callable[[str, int, int, int], None]
+
+
+WRITE_REFUSED = "the query writes to the graph; pack queries run read-only unless you pass --write"
 
 
 @dataclass
@@ -53,12 +57,17 @@ class GraphStore(ABC):
         """Every actor, place and source the store holds."""
 
     @abstractmethod
-    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport) -> None:
-        """Write the statements and the assembler's changed entities, all or nothing."""
+    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
+              progress: Progress | None = None) -> None:
+        """Write the statements and the assembler's changed entities."""
 
     @abstractmethod
-    def run(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        """Column names and rows of a read query."""
+    def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Column names and rows; a query that writes is refused unless ``write``."""
+
+    @abstractmethod
+    def statements(self) -> Iterator[Statement]:
+        """Every statement the store holds (to copy a store, or rebuild it)."""
 
     @abstractmethod
     def stats(self) -> dict[str, Any]:
@@ -105,6 +114,26 @@ def load(
         if progress is not None:
             progress("write", report.read, total, total)
 
-    store.write(assembler, counted(), report)
+    store.write(assembler, counted(), report, progress)
     report.created = assembler.created
+    return report
+
+
+def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = None) -> LoadReport:
+    """Copy every entity and statement of ``source`` into ``target`` (idempotent)."""
+    assembler = Assembler(target.known())
+    theirs = source.known()
+    for kind, table in (("source", theirs.sources), ("actor", theirs.actors), ("place", theirs.places)):
+        for entity in table.values():
+            assembler.adopt(kind, entity)
+    report = LoadReport(files=[])
+
+    def counted() -> Iterator[Statement]:
+        for statement in source.statements():
+            report.read += 1
+            yield statement
+        if progress is not None:
+            progress("write", report.read, 0, 0)
+
+    target.write(assembler, counted(), report, progress)
     return report

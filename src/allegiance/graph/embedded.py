@@ -22,9 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from allegiance.exc import StoreError
-from allegiance.graph.base import GraphStore, LoadReport
-from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS, edge_row, known_day, statement_row
+from allegiance.exc import QueryError, StoreError
+from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
+from allegiance.graph.rows import (
+    EDGE_FIELDS,
+    STATEMENT_FIELDS,
+    edge_row,
+    known_day,
+    statement_from_row,
+    statement_row,
+)
 from allegiance.loaders.assemble import Assembler, Known
 from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
 
@@ -106,10 +113,14 @@ class EmbeddedStore(GraphStore):
         while result.has_next():
             yield result.get_next()
 
-    def run(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        if write and self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
         try:
             result = self._conn.execute(cypher, params)
         except RuntimeError as e:
+            if "read-only database" in str(e):
+                raise QueryError(WRITE_REFUSED) from e
             raise StoreError(f"the embedded store refused the query: {e}") from e
         columns = result.get_column_names()
         rows = [[_plain(v) for v in row] for row in result.get_all()]
@@ -128,6 +139,10 @@ class EmbeddedStore(GraphStore):
         ):
             known.sources[id_] = Source(id_, title, publisher, url, PartialDate.parse(published) if published else None, reliability)
         return known
+
+    def statements(self) -> Iterator[Statement]:
+        yield from (statement_from_row(dict(zip(STATEMENT_FIELDS, row))) for row in self._rows(
+            "MATCH (s:Statement) RETURN " + ", ".join(f"s.{f}" for f in STATEMENT_FIELDS) + " ORDER BY s.id"))
 
     def stats(self) -> dict[str, Any]:
         def one(cypher: str) -> Any:
@@ -149,7 +164,9 @@ class EmbeddedStore(GraphStore):
         return counts
 
     # -- writing -------------------------------------------------------------
-    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport) -> None:
+    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
+              progress: Progress | None = None) -> None:
+        """All or nothing: one transaction of COPYs (no progress to report inside it)."""
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
         existing = {row[0] for row in self._rows("MATCH (s:Statement) RETURN s.id")}

@@ -96,6 +96,10 @@ class Assembler:
         names = () if kind == "source" else (entity.name, *entity.aliases)
         self._index[kind].add(entity.id, names)
 
+    def adopt(self, kind: str, entity: Actor | Place | Source) -> None:
+        """Take an entity another store holds, as if a file had declared it."""
+        self._register(kind, entity, ("<store>", entity.id))
+
     # -- statements ------------------------------------------------------------
     def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool) -> str:
         if isinstance(ref, (dict, list)) or ref is None:

@@ -124,7 +124,7 @@ def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dic
 
 
 def run_query(store: GraphStore, query: Query, params: dict[str, str] | None = None, *,
-              as_of: str | None = None, known_at: str | None = None) -> list[dict[str, Any]]:
+              as_of: str | None = None, known_at: str | None = None, write: bool = False) -> list[dict[str, Any]]:
     values = bind(query, store, params or {}, as_of=as_of, known_at=known_at)
-    columns, rows = store.run(query.cypher, values)
+    columns, rows = store.run(query.cypher, values, write=write)
     return present(query, columns, rows)

@@ -1,0 +1,267 @@
+"""The Neo4j backend: the same graph on a Neo4j 5 server, over Bolt.
+
+The graph is one a Browser user can read: ``(:Actor)``, ``(:Place)``, ``(:Source)``,
+``(:Statement)`` nodes; relation edges ``SUPPORTS``, ``OPPOSES``, ... with the same
+properties as on the embedded store (so the packs run unchanged) plus real ``DATE``
+properties ``start``/``end`` and their precision for Bloom and range indexes; each
+statement linked to its subject, object and source (``SUBJECT``, ``OBJECT``, ``CITES``).
+
+Writes go in batches (``UNWIND $rows``) of new statements only, each batch in its own
+transaction: input is checked in full before the first batch, and an interrupted
+load completes on a re-run without duplicates, since statement ids are content hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from allegiance.exc import QueryError, StoreError
+from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
+from allegiance.graph.rows import STATEMENT_FIELDS, edge_row, known_day, statement_from_row, statement_row
+from allegiance.loaders.assemble import Assembler, Known
+from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
+from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START
+
+BATCH = 10_000
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_USER = "neo4j"
+DEFAULT_PASSWORD = "allegiance-dev"  # the development default of scripts/neo4j-local
+
+
+def _date(day: int, sentinel: int) -> dt.date | None:
+    return None if day == sentinel else dt.date.fromordinal(day)
+
+
+class Neo4jStore(GraphStore):
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, *, read_only: bool = False):
+        import neo4j
+        from neo4j import exceptions
+
+        self.uri = uri
+        self.user = user or DEFAULT_USER
+        self.database = database or "neo4j"
+        self.read_only = read_only
+        self._exceptions = exceptions
+        try:
+            # Server notifications (unknown property keys on an empty graph...) are not
+            # for our users; errors still raise.
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(self.user, password or DEFAULT_PASSWORD),
+                                                      notifications_min_severity="OFF")
+            self._driver.verify_connectivity()
+        except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
+            raise self._translate(e) from e
+        if not read_only:
+            self._create_schema()
+
+    # -- errors ------------------------------------------------------------------
+    def _translate(self, e: Exception) -> Exception:
+        """Driver errors become ours; never with the password in them."""
+        x = self._exceptions
+        if isinstance(e, x.AuthError):
+            return StoreError(f"authentication failed for user {self.user} at {self.uri}")
+        if isinstance(e, (x.ServiceUnavailable, OSError)):
+            return StoreError(f"cannot reach Neo4j at {self.uri}: connection refused or server not running")
+        if isinstance(e, ValueError):
+            return StoreError(f"not a Neo4j address: {self.uri!r} ({e})")
+        if isinstance(e, x.ClientError) and e.code == "Neo.ClientError.Statement.AccessMode":
+            return QueryError(WRITE_REFUSED)
+        if isinstance(e, x.Neo4jError):
+            return StoreError(f"Neo4j refused the query: {getattr(e, 'message', None) or e}")
+        return e
+
+    def _execute(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False):
+        from neo4j import RoutingControl
+
+        try:
+            return self._driver.execute_query(
+                cypher, params or {}, database_=self.database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+            )
+        except Exception as e:  # noqa: BLE001
+            raise self._translate(e) from e
+
+    def close(self) -> None:
+        if getattr(self, "_driver", None) is not None:
+            self._driver.close()
+            self._driver = None
+
+    # -- schema ------------------------------------------------------------------
+    def _create_schema(self) -> None:
+        statements = [
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for label in ("Actor", "Place", "Source", "Statement")
+        ]
+        for rtype in relation_types().values():
+            name = rtype.name
+            statements += [
+                f"CREATE INDEX {name}_statement IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.statement)",
+                f"CREATE INDEX {name}_interval IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.lo, r.hi)",
+                f"CREATE INDEX {name}_start IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.start)",
+                f"CREATE INDEX {name}_end IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.end)",
+            ]
+        for cypher in statements:
+            self._execute(cypher, write=True)
+
+    # -- reading -----------------------------------------------------------------
+    def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        records, summary, keys = self._execute(cypher, params, write=write)
+        return list(keys), [list(r.values()) for r in records]
+
+    def known(self) -> Known:
+        known = Known()
+        records, _, _ = self._execute("MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country")
+        for id_, name, type_, aliases, country in records:
+            known.actors[id_] = Actor(id_, name, type_, tuple(aliases or ()), country)
+        records, _, _ = self._execute("MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon")
+        for id_, name, aliases, country, lat, lon in records:
+            known.places[id_] = Place(id_, name, tuple(aliases or ()), country, lat, lon)
+        records, _, _ = self._execute(
+            "MATCH (s:Source) RETURN s.id, s.title, s.publisher, s.url, s.published, s.reliability")
+        for id_, title, publisher, url, published, reliability in records:
+            known.sources[id_] = Source(id_, title, publisher, url,
+                                        PartialDate.parse(published) if published else None, reliability)
+        return known
+
+    def statements(self) -> Iterator[Statement]:
+        records, _, _ = self._execute(
+            "MATCH (s:Statement) RETURN " + ", ".join(f"s.{f} AS {f}" for f in STATEMENT_FIELDS) + " ORDER BY s.id")
+        for record in records:
+            yield statement_from_row(record.data())
+
+    def stats(self) -> dict[str, Any]:
+        def one(cypher: str) -> Any:
+            return self._execute(cypher)[0][0][0]
+
+        counts = {
+            "statements": one("MATCH (s:Statement) RETURN count(s)"),
+            "denials": one("MATCH (s:Statement) WHERE s.negated RETURN count(s)"),
+            "relations": one("MATCH (s:Statement) RETURN count(DISTINCT [s.subject, s.relation, s.object])"),
+            "actors": one("MATCH (a:Actor) RETURN count(a)"),
+            "places": one("MATCH (p:Place) RETURN count(p)"),
+            "sources": one("MATCH (s:Source) RETURN count(s)"),
+        }
+        counts["by_relation"] = {
+            name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)") for name, rtype in relation_types().items()
+        }
+        counts["store"] = f"{self.uri} (database {self.database})"
+        return counts
+
+    # -- writing -----------------------------------------------------------------
+    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
+              progress: Progress | None = None) -> None:
+        if self.read_only:
+            raise StoreError(f"the Neo4j store at {self.uri} is open read-only")
+        records, _, _ = self._execute("MATCH (s:Statement) RETURN s.id AS id")
+        existing = {r[0] for r in records}
+        types = relation_types()
+        # Spool the checked statements first: a bad record anywhere stops the load
+        # before the first batch reaches the server.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            for s in statements:
+                if s.id in existing:
+                    continue
+                existing.add(s.id)
+                known = known_day(assembler.sources.get(s.source))
+                spool.write(json.dumps(self._rows(s, types[s.relation], known)) + "\n")
+                report.added += 1
+            actors, places, sources = assembler.changed()
+            report.actors, report.places, report.sources = len(actors), len(places), len(sources)
+            self._write_entities(actors, places, sources, assembler.known)
+            spool.seek(0)
+            self._write_statements(spool, report.added, progress)
+
+    @staticmethod
+    def _rows(s: Statement, rtype, known: int) -> dict[str, Any]:
+        edge = edge_row(s, rtype, known)
+        # Real dates for Bloom and range indexes; the day numbers stay for the packs.
+        edge["start_precision"] = PRECISIONS.get(s.lo_precision)
+        edge["end_precision"] = PRECISIONS.get(s.hi_precision)
+        return {"statement": statement_row(s, known), "edge": edge, "label": rtype.label,
+                "target": "Place" if rtype.object == "place" else "Actor", "claimed_by": s.claimed_by}
+
+    def _write_entities(self, actors: list[Actor], places: list[Place], sources: list[Source], known: Known) -> None:
+        if actors:
+            self._execute(
+                "UNWIND $rows AS row MERGE (n:Actor {id: row.id}) SET n += row",
+                {"rows": [{"id": a.id, "name": a.name, "type": a.type, "aliases": list(a.aliases),
+                           "country": a.country} for a in actors]}, write=True)
+        if places:
+            self._execute(
+                "UNWIND $rows AS row MERGE (n:Place {id: row.id}) SET n += row.props, "
+                "n.location = CASE WHEN row.props.lat IS NULL THEN null "
+                "ELSE point({latitude: row.props.lat, longitude: row.props.lon}) END",
+                {"rows": [{"id": p.id, "props": {"id": p.id, "name": p.name, "aliases": list(p.aliases),
+                                                  "country": p.country, "lat": p.lat, "lon": p.lon}}
+                          for p in places]}, write=True)
+        if sources:
+            rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
+                     "published": str(s.published) if s.published else None,
+                     "published_on": s.published.earliest if s.published else None,
+                     "known": known_day(s), "reliability": s.reliability} for s in sources]
+            self._execute("UNWIND $rows AS row MERGE (n:Source {id: row.id}) SET n += row", {"rows": rows}, write=True)
+            redated = [{"id": s.id, "known": known_day(s)} for s in sources
+                       if s.id in known.sources and known_day(s) != known_day(known.sources[s.id])]
+            if redated:
+                self._execute("UNWIND $rows AS row MATCH (st:Statement {source: row.id}) SET st.known = row.known",
+                              {"rows": redated}, write=True)
+                for rtype in relation_types().values():
+                    self._execute(f"UNWIND $rows AS row MATCH ()-[r:{rtype.label}]->() WHERE r.source = row.id "
+                                  "SET r.known = row.known", {"rows": redated}, write=True)
+
+    def _write_statements(self, spool, total: int, progress: Progress | None) -> None:
+        batches: dict[str, list[dict[str, Any]]] = {}
+        done = 0
+        for line in spool:
+            row = json.loads(line)
+            edge = row["edge"]
+            edge["start"] = _date(edge["lo"], UNKNOWN_START)
+            edge["end"] = _date(edge["hi"], OPEN_END)
+            batch = batches.setdefault(f"{row['label']}:{row['target']}", [])
+            batch.append(row)
+            if len(batch) >= BATCH:
+                done += self._flush(batch)
+                batch.clear()
+                if progress:
+                    progress("batch", done, done, total)
+        for batch in batches.values():
+            if batch:
+                done += self._flush(batch)
+        if progress:
+            progress("batch", done, done, total)
+
+    def _flush(self, batch: list[dict[str, Any]]) -> int:
+        label, target = batch[0]["label"], batch[0]["target"]
+        # Labels come from the declared relation types, never from input; values are parameters.
+        self._execute(
+            f"""UNWIND $rows AS row
+            MATCH (s:Actor {{id: row.statement.subject}})
+            MATCH (o:{target} {{id: row.statement.object}})
+            MATCH (src:Source {{id: row.statement.source}})
+            MERGE (st:Statement {{id: row.statement.id}})
+            ON CREATE SET st += row.statement
+            MERGE (st)-[:SUBJECT]->(s)
+            MERGE (st)-[:OBJECT]->(o)
+            MERGE (st)-[:CITES]->(src)
+            MERGE (s)-[r:{label} {{statement: row.statement.id}}]->(o)
+            ON CREATE SET r += row.edge
+            WITH st, row WHERE row.claimed_by IS NOT NULL
+            MATCH (c:Actor {{id: row.claimed_by}})
+            MERGE (st)-[:CLAIMED_BY]->(c)""",
+            {"rows": batch}, write=True)
+        return len(batch)
+
+
+def open_neo4j(uri: str | None = None, *, read_only: bool = False) -> Neo4jStore:
+    return Neo4jStore(
+        uri or os.environ.get("ALLEGIANCE_NEO4J_URI") or DEFAULT_URI,
+        os.environ.get("ALLEGIANCE_NEO4J_USER"),
+        os.environ.get("ALLEGIANCE_NEO4J_PASSWORD"),
+        os.environ.get("ALLEGIANCE_NEO4J_DATABASE"),
+        read_only=read_only,
+    )

@@ -1,0 +1,59 @@
+"""What every store writes for a statement: its node's fields and its relation edge's.
+
+One definition for all backends, so that a pack query finds the same properties on
+the embedded store and on Neo4j.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allegiance.model import PartialDate, RelationType, Source, Statement
+from allegiance.model.partial_date import encode_bound
+
+STATEMENT_FIELDS = (
+    "id", "subject", "relation", "object", "kind", "start_date", "end_date", "on_date", "source", "quote",
+    "confidence", "claimed_by", "negated", "lo", "hi", "known",
+)
+# Every relation edge carries its statement's interval and provenance, so queries never
+# need to join the Statement nodes to answer "as of" or "known at".
+EDGE_FIELDS = (
+    "statement", "relation", "kind", "lo", "hi", "lo_key", "hi_key", "known", "negated", "source",
+    "confidence", "exclusive",
+)
+
+
+def known_day(source: Source | None) -> int:
+    """The first day a source could have been read; undated sources always count."""
+    return source.published.lo if source is not None and source.published is not None else 0
+
+
+def statement_row(s: Statement, known: int) -> dict[str, Any]:
+    return {
+        "id": s.id, "subject": s.subject, "relation": s.relation, "object": s.object, "kind": s.kind,
+        "start_date": str(s.start) if s.start else None, "end_date": str(s.end) if s.end else None,
+        "on_date": str(s.on) if s.on else None, "source": s.source, "quote": s.quote,
+        "confidence": s.confidence, "claimed_by": s.claimed_by, "negated": s.negated,
+        "lo": s.lo, "hi": s.hi, "known": known,
+    }
+
+
+def edge_row(s: Statement, rtype: RelationType, known: int) -> dict[str, Any]:
+    return {
+        "statement": s.id, "relation": s.relation, "kind": s.kind, "lo": s.lo, "hi": s.hi,
+        "lo_key": encode_bound(s.lo, s.lo_precision), "hi_key": encode_bound(s.hi, s.hi_precision),
+        "known": known, "negated": s.negated, "source": s.source, "confidence": s.confidence,
+        "exclusive": rtype.exclusive,
+    }
+
+
+def statement_from_row(row: dict[str, Any]) -> Statement:
+    """The statement a store row holds; the inverse of ``statement_row``."""
+    def date(key: str) -> PartialDate | None:
+        return PartialDate.parse(row[key]) if row.get(key) else None
+
+    return Statement(
+        subject=row["subject"], relation=row["relation"], object=row["object"], source=row["source"],
+        quote=row["quote"], kind=row["kind"], start=date("start_date"), end=date("end_date"), on=date("on_date"),
+        confidence=row["confidence"], claimed_by=row["claimed_by"], negated=bool(row["negated"]), id=row["id"],
+    )
