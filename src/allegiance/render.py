@@ -42,7 +42,7 @@ def _label(column: str) -> str:
 
 def render(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
+        return json.dumps(rows, ensure_ascii=False, indent=2, default=str)  # dates as ISO text
     if fmt == "csv":
         out = io.StringIO()
         if rows:

@@ -8,7 +8,8 @@ statement linked to its subject, object and source (``SUBJECT``, ``OBJECT``, ``C
 
 Writes go in batches (``UNWIND $rows``) of new statements only, each batch in its own
 transaction: input is checked in full before the first batch, and an interrupted
-load completes on a re-run without duplicates, since statement ids are content hashes.
+load completes on a re-run without duplicates, since statement ids are content hashes
+and a re-run skips the ids the graph already has.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from allegiance.model import Actor, PartialDate, Place, Source, Statement, relat
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START
 
 BATCH = 10_000
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "allegiance-dev"  # the development default of scripts/neo4j-local
@@ -35,6 +37,13 @@ DEFAULT_PASSWORD = "allegiance-dev"  # the development default of scripts/neo4j-
 
 def _date(day: int, sentinel: int) -> dt.date | None:
     return None if day == sentinel else dt.date.fromordinal(day)
+
+
+def _native(value: Any) -> Any:
+    """Driver temporal values as Python's own, so answers look the same on every backend."""
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
 class Neo4jStore(GraphStore):
@@ -48,6 +57,9 @@ class Neo4jStore(GraphStore):
         self.database = database or "neo4j"
         self.read_only = read_only
         self._exceptions = exceptions
+        self._driver = None
+        if uri.split("://", 1)[0] not in SCHEMES:
+            raise StoreError(f"not a Neo4j address: {uri!r}; expected bolt://HOST:PORT or neo4j://HOST:PORT")
         try:
             # Server notifications (unknown property keys on an empty graph...) are not
             # for our users; errors still raise.
@@ -55,6 +67,7 @@ class Neo4jStore(GraphStore):
                                                       notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
+            self.close()
             raise self._translate(e) from e
         if not read_only:
             self._create_schema()
@@ -67,7 +80,7 @@ class Neo4jStore(GraphStore):
             return StoreError(f"authentication failed for user {self.user} at {self.uri}")
         if isinstance(e, (x.ServiceUnavailable, OSError)):
             return StoreError(f"cannot reach Neo4j at {self.uri}: connection refused or server not running")
-        if isinstance(e, ValueError):
+        if isinstance(e, (ValueError, x.ConfigurationError)):
             return StoreError(f"not a Neo4j address: {self.uri!r} ({e})")
         if isinstance(e, x.ClientError) and e.code == "Neo.ClientError.Statement.AccessMode":
             return QueryError(WRITE_REFUSED)
@@ -111,7 +124,7 @@ class Neo4jStore(GraphStore):
     # -- reading -----------------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         records, summary, keys = self._execute(cypher, params, write=write)
-        return list(keys), [list(r.values()) for r in records]
+        return list(keys), [[_native(v) for v in r.values()] for r in records]
 
     def known(self) -> Known:
         known = Known()
@@ -238,21 +251,21 @@ class Neo4jStore(GraphStore):
     def _flush(self, batch: list[dict[str, Any]]) -> int:
         label, target = batch[0]["label"], batch[0]["target"]
         # Labels come from the declared relation types, never from input; values are parameters.
+        # CREATE, not MERGE: write() sends only statements the graph lacks, and each batch is
+        # one transaction, so a batch is either all there or absent when a load is re-run.
         self._execute(
             f"""UNWIND $rows AS row
             MATCH (s:Actor {{id: row.statement.subject}})
             MATCH (o:{target} {{id: row.statement.object}})
             MATCH (src:Source {{id: row.statement.source}})
-            MERGE (st:Statement {{id: row.statement.id}})
-            ON CREATE SET st += row.statement
-            MERGE (st)-[:SUBJECT]->(s)
-            MERGE (st)-[:OBJECT]->(o)
-            MERGE (st)-[:CITES]->(src)
-            MERGE (s)-[r:{label} {{statement: row.statement.id}}]->(o)
-            ON CREATE SET r += row.edge
+            CREATE (st:Statement)
+            SET st = row.statement
+            CREATE (st)-[:SUBJECT]->(s), (st)-[:OBJECT]->(o), (st)-[:CITES]->(src)
+            CREATE (s)-[r:{label}]->(o)
+            SET r = row.edge
             WITH st, row WHERE row.claimed_by IS NOT NULL
             MATCH (c:Actor {{id: row.claimed_by}})
-            MERGE (st)-[:CLAIMED_BY]->(c)""",
+            CREATE (st)-[:CLAIMED_BY]->(c)""",
             {"rows": batch}, write=True)
         return len(batch)
 

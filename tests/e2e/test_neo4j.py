@@ -1,0 +1,164 @@
+"""The CLI and the graph on a real Neo4j server (started by scripts/neo4j-local).
+
+Under CI=true a missing server fails these tests; elsewhere they skip with a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from allegiance.cli import cli
+from allegiance.exc import StoreError
+from allegiance.graph import neo4j_store
+from allegiance.graph.base import load
+from allegiance.graph.neo4j_store import Neo4jStore
+from tests.conftest import EXAMPLE, FIXTURES, NEO4J_URI, ask, neo4j_or_fail
+
+
+@pytest.fixture
+def neo4j():
+    store = neo4j_or_fail()
+    yield store
+    store.close()
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, [*args, "--neo4j", NEO4J_URI], env=env)
+
+
+def test_the_cli_works_the_same_on_neo4j(neo4j, tmp_path):
+    loaded = run("load", str(EXAMPLE), "--json")
+    assert loaded.exit_code == 0, loaded.output
+    report = json.loads(loaded.stdout)
+    assert report["statements_added"] == report["statements_read"] > 0
+    again = json.loads(run("load", str(EXAMPLE), "--json").stdout)
+    assert again["statements_added"] == 0
+    stats = json.loads(run("stats", "--format", "json").stdout)
+    assert stats["statements"] == report["statements_read"] and stats["actors"] == 30
+    rows = json.loads(run("query", "control", "-p", "place=al-Watiya", "--as-of", "2020-05-20", "--format", "json").stdout)
+    assert [(r["subject"], r["object"]) for r in rows] == [("gna", "al-watiya")]
+    assert run("report", "--as-of", "2020-05").stdout.startswith("# Situation report, as of 2020-05")
+    page = tmp_path / "p.html"
+    assert run("viz", "--as-of", "2020-05", "-o", str(page)).exit_code == 0 and page.stat().st_size > 10_000
+
+
+def test_push_copies_an_embedded_store(neo4j, tmp_path):
+    store = str(tmp_path / "s.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", str(EXAMPLE), "--store", store]).exit_code == 0
+    first = runner.invoke(cli, ["push", "--neo4j", NEO4J_URI, "--store", store])
+    assert first.exit_code == 0, first.output
+    assert "67 new, 0 already there" in first.stdout
+    second = runner.invoke(cli, ["push", "--neo4j", NEO4J_URI, "--store", store])
+    assert "0 new, 67 already there" in second.stdout
+    embedded = json.loads(runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout)
+    server = json.loads(run("stats", "--format", "json").stdout)
+    assert {k: server[k] for k in ("statements", "relations", "actors", "places", "sources", "by_relation")} == \
+           {k: embedded[k] for k in ("statements", "relations", "actors", "places", "sources", "by_relation")}
+
+
+def test_a_browser_user_can_read_the_graph(neo4j):
+    load(neo4j, [str(EXAMPLE)])
+    _, rows = neo4j.run(
+        "MATCH (s:Actor {id: 'gna'})-[r:CONTROLS]->(p:Place {id: 'al-watiya'}) "
+        "RETURN r.start AS start, r.end AS end, r.start_precision AS precision, "
+        "valueType(r.start) AS type", {})
+    assert rows == [[dt.date(2020, 5, 18), None, "day", "DATE NOT NULL"]]
+    # From an edge to the quotes behind it, by the statement's links.
+    _, rows = neo4j.run(
+        "MATCH (st:Statement)-[:SUBJECT]->(:Actor {id: 'turkey'}), (st)-[:OBJECT]->(:Actor {id: 'gna'}), "
+        "(st)-[:CITES]->(src:Source) RETURN count(DISTINCT st), count(DISTINCT src)", {})
+    assert rows[0][0] >= 3 and rows[0][1] >= 2
+    _, rows = neo4j.run("MATCH (st:Statement)-[:CLAIMED_BY]->(a:Actor {id: 'france'}) RETURN count(st)", {})
+    assert rows[0][0] >= 1
+    _, rows = neo4j.run("MATCH (p:Place {id: 'al-watiya'}) RETURN p.location.latitude", {})
+    assert rows[0][0] == pytest.approx(32.47, abs=0.1)
+
+
+def test_schema_first_constraints_and_range_indexes(neo4j):
+    _, constraints = neo4j.run("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type "
+                               "RETURN labelsOrTypes, properties, type", {})
+    unique = {(c[0][0], c[1][0]) for c in constraints if "UNIQUENESS" in c[2]}
+    assert {("Actor", "id"), ("Place", "id"), ("Source", "id"), ("Statement", "id")} <= unique
+    _, indexes = neo4j.run("SHOW INDEXES YIELD type, labelsOrTypes, properties WHERE type = 'RANGE' "
+                           "RETURN labelsOrTypes, properties", {})
+    found = {(i[0][0], tuple(i[1])) for i in indexes if i[0]}
+    for label in ("SUPPORTS", "OPPOSES", "MEDIATES", "CONTROLS", "PART_OF"):
+        assert {(label, ("lo", "hi")), (label, ("start",)), (label, ("end",)), (label, ("statement",))} <= found
+
+
+def test_an_interrupted_load_completes_on_a_rerun_without_duplicates(neo4j, monkeypatch):
+    monkeypatch.setattr(neo4j_store, "BATCH", 5)
+    calls = {"n": 0}
+    real_flush = Neo4jStore._flush
+
+    def failing_flush(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise StoreError("connection lost (simulated)")
+        return real_flush(self, batch)
+
+    monkeypatch.setattr(Neo4jStore, "_flush", failing_flush)
+    with pytest.raises(StoreError, match="simulated"):
+        load(neo4j, [str(EXAMPLE)])
+    partial = neo4j.stats()["statements"]
+    assert 0 < partial < 67
+    monkeypatch.setattr(Neo4jStore, "_flush", real_flush)
+    report = load(neo4j, [str(EXAMPLE)])
+    assert report.added == 67 - partial
+    assert neo4j.stats()["statements"] == 67
+    _, rows = neo4j.run("MATCH ()-[r]->() WHERE r.statement IS NOT NULL "
+                        "WITH r.statement AS id, count(*) AS n WHERE n > 1 RETURN count(id)", {})
+    assert rows == [[0]]
+
+
+def test_bad_input_writes_nothing_to_neo4j(neo4j, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("statements:\n  - {subject: turkey, relation: supports, object: gna, source: s1, start: 2020-13}\n",
+                   encoding="utf-8")
+    result = run("load", str(FIXTURES / "bundle.yaml"), str(bad))
+    assert result.exit_code == 1 and "field 'start'" in result.stderr
+    assert neo4j.stats()["statements"] == 0 and neo4j.stats()["actors"] == 0
+
+
+def test_a_pack_query_that_writes_is_refused_unless_write(neo4j, tmp_path):
+    load(neo4j, [str(FIXTURES / "bundle.yaml")])
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "tag.cypher").write_text("// name: tag\nMATCH (a:Actor) SET a.tagged = true RETURN count(a) AS n",
+                                     encoding="utf-8")
+    refused = run("query", "tag", "--pack", str(pack))
+    assert (refused.exit_code, refused.stderr) == (
+        1, "Error: the query writes to the graph; pack queries run read-only unless you pass --write\n")
+    assert run("query", "tag", "--pack", str(pack), "--write", "--format", "json").exit_code == 0
+    assert neo4j.run("MATCH (a:Actor) WHERE a.tagged RETURN count(a)", {})[1] == [[5]]
+
+
+def test_driver_errors_become_clear_messages_without_credentials(neo4j):
+    refused = CliRunner().invoke(cli, ["stats", "--neo4j", "bolt://127.0.0.1:1"])
+    assert (refused.exit_code, refused.stderr) == (
+        1, "Error: cannot reach Neo4j at bolt://127.0.0.1:1: connection refused or server not running\n")
+    secret = "not-the-password-1234"
+    wrong = CliRunner().invoke(cli, ["stats", "--neo4j", NEO4J_URI],
+                               env={"ALLEGIANCE_NEO4J_PASSWORD": secret})
+    assert (wrong.exit_code, wrong.stderr) == (1, f"Error: authentication failed for user neo4j at {NEO4J_URI}\n")
+    assert secret not in wrong.output
+    bad = CliRunner().invoke(cli, ["stats", "--neo4j", "http://127.0.0.1:7474"])
+    assert (bad.exit_code, bad.stderr) == (
+        1, "Error: not a Neo4j address: 'http://127.0.0.1:7474'; expected bolt://HOST:PORT or neo4j://HOST:PORT\n")
+
+
+def test_the_environment_names_the_server(neo4j):
+    load(neo4j, [str(FIXTURES / "bundle.yaml")])
+    result = CliRunner().invoke(cli, ["query", "who-backs-whom", "--format", "json"],
+                                env={"ALLEGIANCE_NEO4J_URI": NEO4J_URI, "ALLEGIANCE_NEO4J_DATABASE": "neo4j",
+                                     "ALLEGIANCE_NEO4J_USER": "neo4j"})
+    assert result.exit_code == 0, result.output
+    assert [(r["subject"], r["object"]) for r in json.loads(result.stdout)] == [("turkey", "gna")]
+    assert ask(neo4j, "contested") == []
+    assert os.environ.get("ALLEGIANCE_NEO4J_URI", NEO4J_URI) == NEO4J_URI
