@@ -24,7 +24,7 @@ EXPECTED = {
     "bad-record.jsonl": ", line 1, field 'record': unknown record 'event'; expected one of actor, place, source, statement",
     "cells.csv": ", line 2: expected 4 cells as in the header, got 3",
     "columns.csv": ", line 1: unknown column 'colour'; a statement CSV has the columns subject, relation, object, kind, "
-    "start, end, on, source, quote, confidence, claimed_by, negated, source_title, source_publisher, source_url, "
+    "start, end, on, source, quote, confidence, claimed_by, negated, record, weight, source_title, source_publisher, source_url, "
     "source_published, source_reliability, subject_type, subject_country, object_type, object_country",
     "country.yaml": ", actors[0], line 2, field 'country': expected an ISO 3166 alpha-2 code such as 'LY', got 'Libya'",
     "declared-twice.yaml": ", actors[1], line 3, field 'id': actor 'x' is declared twice with different fields "

@@ -29,6 +29,8 @@ from allegiance.graph.rows import (
     STATEMENT_FIELDS,
     edge_row,
     known_day,
+    scoped_from_json,
+    scoped_to_json,
     statement_from_row,
     statement_row,
 )
@@ -38,13 +40,16 @@ from allegiance.model import Actor, PartialDate, Place, Source, Statement, relat
 LOCK_TIMEOUT = 120.0
 
 NODE_TABLES = {
-    "Actor": "id STRING, name STRING, type STRING, aliases STRING, country STRING, PRIMARY KEY(id)",
+    "Actor": "id STRING, name STRING, type STRING, aliases STRING, country STRING, scoped STRING, PRIMARY KEY(id)",
     "Place": "id STRING, name STRING, aliases STRING, country STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(id)",
     "Source": "id STRING, title STRING, publisher STRING, url STRING, published STRING, known INT64, "
     "reliability DOUBLE, PRIMARY KEY(id)",
 }
 _TYPES = {"confidence": "DOUBLE", "negated": "BOOLEAN", "exclusive": "BOOLEAN", "lo": "INT64", "hi": "INT64",
-          "lo_key": "INT64", "hi_key": "INT64", "known": "INT64"}
+          "lo_key": "INT64", "hi_key": "INT64", "known": "INT64", "weight": "INT64"}
+NODE_TABLES["Meta"] = "key STRING, value STRING, PRIMARY KEY(key)"
+# Bumped whenever a table changes: an older store is refused with a clear message, not misread.
+SCHEMA_VERSION = "2"
 NODE_TABLES["Statement"] = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in STATEMENT_FIELDS) + ", PRIMARY KEY(id)"
 EDGE_COLUMNS = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in EDGE_FIELDS)
 
@@ -74,6 +79,11 @@ class EmbeddedStore(GraphStore):
         except RuntimeError as e:
             self._lock.close()
             raise StoreError(f"cannot open the store {self.path}: {e}") from e
+        try:
+            self._check_version()
+        except StoreError:
+            self.close()
+            raise
         if not read_only:
             self._create_schema()
 
@@ -100,12 +110,24 @@ class EmbeddedStore(GraphStore):
             self._conn = None
             self._lock.close()
 
+    def _check_version(self) -> None:
+        tables = {row[0] for row in self._rows("CALL show_tables() RETURN name")}
+        if not tables:
+            return
+        version = None
+        if "Meta" in tables:
+            version = next((r[0] for r in self._rows("MATCH (m:Meta {key: 'schema'}) RETURN m.value")), None)
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} was made by another version of allegiance (schema "
+                             f"{version or '1'}, this one reads {SCHEMA_VERSION}); load your files into a new store")
+
     def _create_schema(self) -> None:
         for table, columns in NODE_TABLES.items():
             self._conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({columns})")
         for rtype in relation_types().values():
             target = "Place" if rtype.object == "place" else "Actor"
             self._conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+        self._conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
 
     # -- reading -------------------------------------------------------------
     def _rows(self, cypher: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
@@ -128,8 +150,11 @@ class EmbeddedStore(GraphStore):
 
     def known(self) -> Known:
         known = Known()
-        for id_, name, type_, aliases, country in self._rows("MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country"):
-            known.actors[id_] = Actor(id_, name, type_, tuple(json.loads(aliases or "[]")), country)
+        for id_, name, type_, aliases, country, scoped in self._rows(
+            "MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country, a.scoped"
+        ):
+            known.actors[id_] = Actor(id_, name, type_, tuple(json.loads(aliases or "[]")), country,
+                                      scoped_from_json(scoped))
         for id_, name, aliases, country, lat, lon in self._rows(
             "MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon"
         ):
@@ -219,7 +244,7 @@ class EmbeddedStore(GraphStore):
         conn.execute("BEGIN TRANSACTION")
         try:
             self._upsert(conn, tmp, "Actor", actors, known.actors, lambda a: (
-                a.id, a.name, a.type, json.dumps(list(a.aliases), ensure_ascii=False), a.country))
+                a.id, a.name, a.type, json.dumps(list(a.aliases), ensure_ascii=False), a.country, scoped_to_json(a)))
             self._upsert(conn, tmp, "Place", places, known.places, lambda p: (
                 p.id, p.name, json.dumps(list(p.aliases), ensure_ascii=False), p.country, p.lat, p.lon))
             self._upsert(conn, tmp, "Source", sources, known.sources, lambda s: (

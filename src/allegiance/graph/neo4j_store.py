@@ -23,7 +23,15 @@ from typing import Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
-from allegiance.graph.rows import STATEMENT_FIELDS, edge_row, known_day, statement_from_row, statement_row
+from allegiance.graph.rows import (
+    STATEMENT_FIELDS,
+    edge_row,
+    known_day,
+    scoped_from_json,
+    scoped_to_json,
+    statement_from_row,
+    statement_row,
+)
 from allegiance.loaders.assemble import Assembler, Known
 from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START
@@ -128,9 +136,9 @@ class Neo4jStore(GraphStore):
 
     def known(self) -> Known:
         known = Known()
-        records, _, _ = self._execute("MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country")
-        for id_, name, type_, aliases, country in records:
-            known.actors[id_] = Actor(id_, name, type_, tuple(aliases or ()), country)
+        records, _, _ = self._execute("MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country, a.scoped")
+        for id_, name, type_, aliases, country, scoped in records:
+            known.actors[id_] = Actor(id_, name, type_, tuple(aliases or ()), country, scoped_from_json(scoped))
         records, _, _ = self._execute("MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon")
         for id_, name, aliases, country, lat, lon in records:
             known.places[id_] = Place(id_, name, tuple(aliases or ()), country, lat, lon)
@@ -203,7 +211,7 @@ class Neo4jStore(GraphStore):
             self._execute(
                 "UNWIND $rows AS row MERGE (n:Actor {id: row.id}) SET n += row",
                 {"rows": [{"id": a.id, "name": a.name, "type": a.type, "aliases": list(a.aliases),
-                           "country": a.country} for a in actors]}, write=True)
+                           "country": a.country, "scoped": scoped_to_json(a)} for a in actors]}, write=True)
         if places:
             self._execute(
                 "UNWIND $rows AS row MERGE (n:Place {id: row.id}) SET n += row.props, "

@@ -6,20 +6,21 @@ the embedded store and on Neo4j.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from allegiance.model import PartialDate, RelationType, Source, Statement
+from allegiance.model import Actor, PartialDate, RelationType, ScopedAlias, Source, Statement
 from allegiance.model.partial_date import encode_bound
 
 STATEMENT_FIELDS = (
     "id", "subject", "relation", "object", "kind", "start_date", "end_date", "on_date", "source", "quote",
-    "confidence", "claimed_by", "negated", "lo", "hi", "known",
+    "confidence", "claimed_by", "negated", "lo", "hi", "known", "record", "weight",
 )
 # Every relation edge carries its statement's interval and provenance, so queries never
 # need to join the Statement nodes to answer "as of" or "known at".
 EDGE_FIELDS = (
     "statement", "relation", "kind", "lo", "hi", "lo_key", "hi_key", "known", "negated", "source",
-    "confidence", "exclusive",
+    "confidence", "exclusive", "weight",
 )
 
 
@@ -34,7 +35,7 @@ def statement_row(s: Statement, known: int) -> dict[str, Any]:
         "start_date": str(s.start) if s.start else None, "end_date": str(s.end) if s.end else None,
         "on_date": str(s.on) if s.on else None, "source": s.source, "quote": s.quote,
         "confidence": s.confidence, "claimed_by": s.claimed_by, "negated": s.negated,
-        "lo": s.lo, "hi": s.hi, "known": known,
+        "lo": s.lo, "hi": s.hi, "known": known, "record": s.record, "weight": s.weight,
     }
 
 
@@ -43,7 +44,7 @@ def edge_row(s: Statement, rtype: RelationType, known: int) -> dict[str, Any]:
         "statement": s.id, "relation": s.relation, "kind": s.kind, "lo": s.lo, "hi": s.hi,
         "lo_key": encode_bound(s.lo, s.lo_precision), "hi_key": encode_bound(s.hi, s.hi_precision),
         "known": known, "negated": s.negated, "source": s.source, "confidence": s.confidence,
-        "exclusive": rtype.exclusive,
+        "exclusive": rtype.exclusive, "weight": s.weight,
     }
 
 
@@ -55,5 +56,19 @@ def statement_from_row(row: dict[str, Any]) -> Statement:
     return Statement(
         subject=row["subject"], relation=row["relation"], object=row["object"], source=row["source"],
         quote=row["quote"], kind=row["kind"], start=date("start_date"), end=date("end_date"), on=date("on_date"),
-        confidence=row["confidence"], claimed_by=row["claimed_by"], negated=bool(row["negated"]), id=row["id"],
+        confidence=row["confidence"], claimed_by=row["claimed_by"], negated=bool(row["negated"]),
+        record=row.get("record"), weight=row.get("weight"), id=row["id"],
     )
+
+
+def scoped_to_json(actor: Actor) -> str | None:
+    """An actor's dataset- or period-limited aliases, as stores keep them (JSON text)."""
+    return json.dumps([a.as_dict() for a in actor.scoped], ensure_ascii=False) if actor.scoped else None
+
+
+def scoped_from_json(text: str | None) -> tuple[ScopedAlias, ...]:
+    def date(value: str | None) -> PartialDate | None:
+        return PartialDate.parse(value) if value else None
+
+    return tuple(ScopedAlias(d.get("name"), d.get("code"), d.get("dataset"), date(d.get("start")), date(d.get("end")))
+                 for d in json.loads(text or "[]"))

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from allegiance.exc import InputError, UnknownReference
-from allegiance.loaders.records import Record, to_actor, to_place, to_source
-from allegiance.model import Actor, Place, Source, Statement, relation_types
-from allegiance.model.names import NameIndex, slug
+from allegiance.loaders.records import DatasetRef, Record, to_actor, to_place, to_source
+from allegiance.model import Actor, Place, ScopedAlias, Source, Statement, relation_types
+from allegiance.model.names import NameIndex, name_key, slug
+from allegiance.model.partial_date import interval
 
 
 @dataclass
@@ -35,6 +36,9 @@ class Assembler:
         self.places: dict[str, Place] = {}
         self.sources: dict[str, Source] = {}
         self.created: list[str] = []
+        # (dataset, name, code) -> statements that named it, for dataset names no alias maps
+        self.unmapped: dict[tuple[str, str, str | None], int] = {}
+        self._scoped: dict[tuple[str, ...], list[tuple[str, ScopedAlias]]] = {}
         self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
         self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
         self._kinds: dict[str, str] = {}  # actors and places share one id space
@@ -95,13 +99,46 @@ class Assembler:
             self._declared_at.setdefault((kind, entity.id), origin)
         names = () if kind == "source" else (entity.name, *entity.aliases)
         self._index[kind].add(entity.id, names)
+        for alias in getattr(entity, "scoped", ()):
+            key = ("code", alias.dataset or "", alias.code) if alias.code else ("name", name_key(alias.name))
+            self._scoped.setdefault(key, []).append((entity.id, alias))
 
     def adopt(self, kind: str, entity: Actor | Place | Source) -> None:
         """Take an entity another store holds, as if a file had declared it."""
         self._register(kind, entity, ("<store>", entity.id))
 
     # -- statements ------------------------------------------------------------
-    def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool) -> str:
+    def _dataset_ref(self, kind: str, ref: DatasetRef, lo: int, hi: int) -> str:
+        """Our id for a dataset's name: an alias for that dataset and period, then a plain
+        name or alias, else a dataset-scoped entity that the load report lists."""
+        if kind == "actor":
+            keys = ([("code", ref.dataset, ref.code), ("code", "", ref.code)] if ref.code else []) + [
+                ("name", name_key(ref.name))]
+            for key in keys:
+                ids = {actor_id for actor_id, alias in self._scoped.get(key, ())
+                       if alias.dataset in (None, ref.dataset) and alias.covers(lo, hi)}
+                if len(ids) == 1:
+                    return ids.pop()
+        try:
+            found = self._index[kind].resolve(ref.name)
+        except UnknownReference:
+            found = None
+        # A plain name or alias of ours maps; another dataset's scoped entity does not.
+        if found is not None and ":" not in found:
+            return found
+        scoped_id = f"{ref.dataset}:{slug(ref.code or ref.name)}"
+        if scoped_id not in self._kinds:
+            entity = (Actor(id=scoped_id, name=ref.name, type=ref.type or "other", country=ref.country)
+                      if kind == "actor" else Place(id=scoped_id, name=ref.name, country=ref.country))
+            self._register(kind, entity, None)
+        key = (ref.dataset, ref.name, ref.code)
+        self.unmapped[key] = self.unmapped.get(key, 0) + 1
+        return scoped_id
+
+    def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool,
+                 span: tuple[int, int] = (0, 0)) -> str:
+        if isinstance(ref, DatasetRef):
+            return self._dataset_ref(kind, ref, *span)
         if isinstance(ref, (dict, list)) or ref is None:
             raise record.error(f"expected the id or name of a {kind}, got {ref!r}", field=field_)
         try:
@@ -133,7 +170,13 @@ class Assembler:
         rtype = types.get(relation)
         if rtype is None:
             raise record.error(f"unknown relation {relation!r}; expected one of {', '.join(types)}", field="relation")
-        subject = self._resolve(record, "actor", "subject", record.data.get("subject"), last_try)
+        start, end, on = record.date("start"), record.date("end"), record.date("on")
+        if on is not None and (start is not None or end is not None):
+            raise record.error("give either on, or start and/or end, not both", field="on")
+        if start is not None and end is not None and start.lo > end.hi:
+            raise record.error(f"end {end} is before start {start}", field="end")
+        span = interval(start, end, on)
+        subject = self._resolve(record, "actor", "subject", record.data.get("subject"), last_try, span)
         objects = record.data.get("object")
         if isinstance(objects, list):
             if not rtype.multiple_objects:
@@ -142,28 +185,25 @@ class Assembler:
                 raise record.error("expected at least one party", field="object")
         else:
             objects = [objects]
-        object_ids = [self._resolve(record, rtype.object, "object", ref, last_try) for ref in objects]
+        object_ids = [self._resolve(record, rtype.object, "object", ref, last_try, span) for ref in objects]
         kind = record.text("kind")
         if kind is not None:
             kind = kind.lower()
             if kind not in rtype.kinds:
                 raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}", field="kind")
-        start, end, on = record.date("start"), record.date("end"), record.date("on")
-        if on is not None and (start is not None or end is not None):
-            raise record.error("give either on, or start and/or end, not both", field="on")
-        if start is not None and end is not None and start.lo > end.hi:
-            raise record.error(f"end {end} is before start {start}", field="end")
         source_ref = record.text("source", required=True)
         source = self._resolve(record, "source", "source", source_ref, last_try=True)
         claimed_by = record.data.get("claimed_by")
         if claimed_by not in (None, ""):
-            claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try)
+            claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try, span)
         else:
             claimed_by = None
+        weight = record.number("weight", 0, float("inf"))
         common = {
             "relation": relation, "kind": kind, "start": start, "end": end, "on": on, "source": source,
             "quote": record.text("quote"), "confidence": record.number("confidence", 0, 1),
             "claimed_by": claimed_by, "negated": record.flag("negated"),
+            "record": record.text("record"), "weight": int(weight) if weight is not None else None,
         }
         for object_id in object_ids:
             if object_id == subject:

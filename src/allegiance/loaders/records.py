@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allegiance.exc import AllegianceError, InputError
-from allegiance.model import Actor, PartialDate, Place, Source, actor_types
+from allegiance.model import Actor, PartialDate, Place, ScopedAlias, Source, actor_types
 from allegiance.model.names import slug
 
 KINDS = ("actor", "place", "source", "statement")
@@ -23,9 +23,28 @@ FIELDS = {
     "source": ("id", "title", "publisher", "url", "published", "reliability"),
     "statement": (
         "subject", "relation", "object", "kind", "start", "end", "on",
-        "source", "quote", "confidence", "claimed_by", "negated",
+        "source", "quote", "confidence", "claimed_by", "negated", "record", "weight",
     ),
 }
+ALIAS_FIELDS = ("name", "code", "dataset", "start", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetRef:
+    """A dataset's name (and own code) for an actor or place, before it is mapped to ours.
+
+    Dataset readers put these in statement records; the assembler maps them through the
+    actors' aliases, or makes a dataset-scoped entity and lists it in the load report.
+    """
+
+    dataset: str
+    name: str
+    code: str | None = None
+    type: str | None = None  # a guess for a dataset-scoped actor, e.g. "government"
+    country: str | None = None
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(slots=True)
@@ -122,10 +141,38 @@ def _entity_id(record: Record) -> str:
     explicit = record.text("id")
     name = record.text("name") if record.kind != "source" else None
     if explicit:
+        if ":" in explicit:
+            raise record.error("':' is kept for dataset-scoped ids such as 'ucdp-acd:6'", field="id")
         return explicit
     if name:
         return slug(name)
     raise record.error(f"a {record.kind} needs an id" + (" or a name" if record.kind != "source" else ""), field="id")
+
+
+def _aliases(record: Record) -> tuple[tuple[str, ...], tuple[ScopedAlias, ...]]:
+    """Plain aliases, and those a mapping limits to a dataset, a dataset code or a period."""
+    value = record.data.get("aliases")
+    if not isinstance(value, list):
+        return record.names("aliases"), ()
+    plain = Record(record.kind, {"aliases": [a for a in value if not isinstance(a, dict)]}, record.file, record.where)
+    scoped = []
+    for index, item in enumerate(a for a in value if isinstance(a, dict)):
+        alias = Record("alias", item, record.file, record.where)
+        field = f"aliases[{index}]"
+        for key in item:
+            if key not in ALIAS_FIELDS:
+                raise record.error(f"unknown alias field {key!r}; expected {', '.join(ALIAS_FIELDS)}", field=field)
+        try:
+            entry = ScopedAlias(alias.text("name"), alias.text("code"), alias.text("dataset"),
+                                alias.date("start"), alias.date("end"))
+        except InputError as e:
+            raise record.error(f"{e.message} (in {e.field})", field=field) from None
+        if entry.name is None and entry.code is None:
+            raise record.error("an alias needs a name or a code", field=field)
+        if entry.code is not None and entry.dataset is None:
+            raise record.error("an alias with a code needs the dataset it belongs to", field=field)
+        scoped.append(entry)
+    return plain.names("aliases"), tuple(scoped)
 
 
 def to_actor(record: Record) -> Actor:
@@ -135,12 +182,14 @@ def to_actor(record: Record) -> Actor:
     if type_ not in types:
         raise record.error(f"unknown actor type {type_!r}; expected one of {', '.join(types)}", field="type")
     actor_id = _entity_id(record)
+    aliases, scoped = _aliases(record)
     return Actor(
         id=actor_id,
         name=record.text("name") or actor_id,
         type=type_,
-        aliases=record.names("aliases"),
+        aliases=aliases,
         country=record.country(),
+        scoped=scoped,
     )
 
 

@@ -9,7 +9,27 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from allegiance.model.partial_date import OPEN_END, UNKNOWN_START, PartialDate
+from allegiance.model.partial_date import PartialDate, interval
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedAlias:
+    """A name (or a dataset's own code) that means this actor only in one dataset, or only
+    for a period: UCDP's "Government of Libya" is the GNA from 2016 to March 2021."""
+
+    name: str | None = None
+    code: str | None = None  # the dataset's own id for the actor
+    dataset: str | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+    def covers(self, lo: int, hi: int) -> bool:
+        """Whether the alias's period overlaps the days lo..hi."""
+        return (self.start is None or self.start.lo <= hi) and (self.end is None or self.end.hi >= lo)
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in (("name", self.name), ("code", self.code), ("dataset", self.dataset),
+                                       ("start", self.start), ("end", self.end)) if v is not None}
 
 
 @dataclass(slots=True)
@@ -19,6 +39,7 @@ class Actor:
     type: str = "other"
     aliases: tuple[str, ...] = ()
     country: str | None = None
+    scoped: tuple[ScopedAlias, ...] = ()
 
 
 @dataclass(slots=True)
@@ -61,6 +82,8 @@ class Statement:
     confidence: float | None = None
     claimed_by: str | None = None
     negated: bool = False
+    record: str | None = None  # the row's id in the dataset it came from
+    weight: int | None = None  # evidence weight, e.g. the number of coded events behind it
     id: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -70,26 +93,24 @@ class Statement:
     def content_id(self) -> str:
         """A hash of what the statement says, so loading it twice changes nothing.
 
-        Confidence is left out on purpose: re-rating a claim is not a new claim.
+        Confidence and weight are left out on purpose: re-rating a claim is not a new claim.
         """
         parts = (
             self.subject, self.relation, self.object, self.kind, self.start, self.end, self.on,
             self.source, self.quote, self.claimed_by, self.negated,
-        )
+        ) + ((self.record,) if self.record is not None else ())  # ids of earlier statements stay as they were
         text = "\x1f".join("" if p is None else str(p) for p in parts)
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
     @property
     def lo(self) -> int:
         """First day the statement covers; ``UNKNOWN_START`` when nobody said."""
-        first = self.on or self.start
-        return first.lo if first else UNKNOWN_START
+        return interval(self.start, self.end, self.on)[0]
 
     @property
     def hi(self) -> int:
         """Last day the statement covers; ``OPEN_END`` while it is ongoing."""
-        last = self.on or self.end
-        return last.hi if last else OPEN_END
+        return interval(self.start, self.end, self.on)[1]
 
     @property
     def lo_precision(self) -> int:

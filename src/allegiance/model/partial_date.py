@@ -98,6 +98,13 @@ class PartialDate:
         return f"PartialDate({str(self)!r})"
 
 
+def interval(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None = None) -> tuple[int, int]:
+    """First and last day a statement covers: ``on`` covers its own span; no start is
+    ``UNKNOWN_START``, no end is ``OPEN_END``."""
+    first, last = (on, on) if on is not None else (start, end)
+    return (first.lo if first else UNKNOWN_START, last.hi if last else OPEN_END)
+
+
 # A bound is stored as day * 4 + precision, so that min()/max() in Cypher pick the
 # earliest start or latest end and the precision travels with it for display.
 def encode_bound(day: int, precision: int) -> int:

@@ -10,8 +10,11 @@ Each file is what a Browser user pastes into the editor (or imports) and runs as
 
 How Neo4j Browser 5 (5.24) reads it, from its own code:
 - Multi-statement mode is on by default: editor text with more than one ``;``-separated
-  statement is split after dropping every line that starts with ``//``, and
-  ``:param`` lines may be mixed with Cypher; they run first, in order.
+  statement is split after dropping every line that starts with ``//``; ``:param`` lines
+  may be mixed with Cypher, and all run in order, stopping at the first error. Such a
+  run shows a status per statement, not the rows (a maintainer on neo4j-browser issue
+  #961: multi-statement runs set up the session; examine results one query at a time),
+  so the file says to run the query alone afterwards: the parameters stay set.
 - ``:param name => expr`` runs ``RETURN expr`` on the server, so a parameter can be a
   Cypher expression. That is how dates stay readable: the packs compare day numbers
   (Python ``date.toordinal()``, 0001-01-01 is day 1), and
@@ -72,9 +75,12 @@ def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
     """The Browser-runnable text of one query, every parameter set to an example."""
     examples = examples or {}
     lines = [f"// {query.name}: {query.question}".rstrip(),
-             "// allegiance query pack '" + query.pack + "', for Neo4j Browser 5: edit the :param values,",
-             "// then run the whole editor (Ctrl+Enter); the :param lines run first."]
-    lines += _span("as_of", examples.get("as_of", DEFAULT_AS_OF), "--as-of: the period relations must overlap")
+             f"// allegiance, query pack {query.pack}, for Neo4j Browser 5. Edit the :param values and run it",
+             "// all (Ctrl+Enter): the :param lines set the parameters, then the query runs, but a script",
+             "// shows only each statement's status. For the table, run the query alone next (the",
+             "// parameters stay set): delete the lines down to the last :param, and run again."]
+    unused = "" if "$as_of_" in query.cypher else " (not used by this query)"
+    lines += _span("as_of", examples.get("as_of", DEFAULT_AS_OF), "--as-of: the period relations must overlap" + unused)
     known = examples.get("known_at", "")
     lines.append("// --known-at: only what sources had published by then; 9999999 = everything.")
     if known:  # the last day of the span, as the command line does
@@ -97,6 +103,11 @@ def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
             value = _FALLBACK.get(param.type, "")
         literal = value if param.type in _FALLBACK else _string(str(value))
         lines.append(f":param {param.name} => {literal};")
+    dates = [c.name for c in query.columns if c.type == "date"]
+    if dates:  # the command line decodes these; in the Browser the user has to
+        lines.append(f"// Columns {', '.join(dates)} hold day number * 4 + precision (1 year, 2 month, 3 day);"
+                     f" 0 = unknown start, {OPEN_END * 4} = ongoing.")
+        lines.append("// As a date: date('0001-01-01') + duration({days: x / 4 - 1})")
     return "\n".join(lines) + "\n" + query.cypher.rstrip().rstrip(";") + ";\n"
 
 
