@@ -85,7 +85,7 @@ def test_people_formats(store, fmt):
     (["query", "who-backs-whom", "--as-of", "May 2020"],
      "Error: --as-of: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got 'May 2020'\n"),
     (["query", "provenance", "-p", "subject=france", "-p", "relation=likes", "-p", "object=lna"],
-     "Error: parameter 'relation': unknown relation 'likes'; expected one of controls, mediates, opposes, part_of, supports\n"),
+     "Error: parameter 'relation': unknown relation 'likes'; expected one of controls, lineage, mediates, opposes, part_of, supports\n"),
 ])
 def test_query_errors(store, args, message):
     result = run(*args, store=store)
@@ -125,3 +125,10 @@ def test_help_does_not_import_heavy_modules():
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "allegiance", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("allegiance, version ")
+
+
+def test_the_cli_lists_every_input_format():
+    from allegiance.cli import INPUT_FORMATS
+    from allegiance.loaders import FORMATS
+
+    assert INPUT_FORMATS == FORMATS

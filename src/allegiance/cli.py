@@ -17,6 +17,9 @@ from allegiance import __version__
 from allegiance.exc import AllegianceError
 
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
+# Spelled out here so that `--help` need not import the loaders; a test keeps it equal
+# to allegiance.loaders.FORMATS.
+INPUT_FORMATS = ("yaml", "json", "jsonl", "csv", "ucdp-acd", "ucdp-esd", "mmp", "cameo", "acled")
 
 
 class _Group(click.Group):
@@ -84,32 +87,50 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl", "csv"]),
-              help="Input format; by default told by each file's extension. Needed for '-' (stdin).")
+@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS),
+              help="Input format; by default told by each file's extension. Needed for '-' (stdin) "
+                   "and for the datasets: ucdp-acd, ucdp-esd, mmp, cameo, acled.")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="An alias file (a bundle's actors section, JSON Lines or actors.csv) mapping dataset "
+                   "names and codes to your actors; read before FILE... (repeatable).")
 @click.option("--create-missing", is_flag=True,
               help="Create actors and places that statements name but nobody declared, instead of failing.")
+@click.option("--gap-days", type=click.IntRange(1), default=180, show_default=True,
+              help="cameo: events further apart than this many days start a new interval.")
+@click.option("--min-events", type=click.IntRange(1), default=1, show_default=True,
+              help="cameo: the fewest events that make an interval a statement.")
+@click.option("--cameo-map", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="cameo: a mapping of CAMEO codes and labels to relations, instead of the packaged one.")
+@click.option("--unmapped", "unmapped_out", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the dataset names no alias maps to FILE, as an alias file to fill in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
 @store_option
-def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json: bool, store: str,
-         neo4j: str | None) -> None:
+def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], create_missing: bool,
+         gap_days: int, min_events: int, cameo_map: str | None, unmapped_out: str | None, as_json: bool,
+         store: str, neo4j: str | None) -> None:
     """Load statements, actors, places and sources from FILE... (all or nothing).
 
     YAML/JSON bundles (sections sources, actors, places, statements), JSON Lines
-    (one record a line; "record": "actor"|"place"|"source" for entities) and CSV
-    (statements with a header; actors.csv, places.csv, sources.csv by name).
-    Loading the same data twice changes nothing.
+    (one record a line; "record": "actor"|"place"|"source" for entities), CSV
+    (statements with a header; actors.csv, places.csv, sources.csv by name), and the
+    field's datasets with --format. Loading the same data twice changes nothing.
     """
     import json
 
     from allegiance.graph.base import load as load_files
+    from allegiance.loaders import Options
 
+    options = Options(gap_days=gap_days, min_events=min_events, cameo_map=cameo_map)
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
         with _open(store, neo4j, read_only=False) as graph:
-            report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress)
+            report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress,
+                                actors=actor_files, options=options)
     finally:
         if progress:
             progress.close()
+    if unmapped_out:
+        _write_unmapped(report.unmapped, unmapped_out)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -120,6 +141,26 @@ def load(files: tuple[str, ...], fmt: str | None, create_missing: bool, as_json:
     )
     for created in report.created:
         click.echo(f"  created {created}")
+    if report.unmapped:
+        click.echo(f"{len(report.unmapped):,} dataset names are not mapped to your actors and became "
+                   "dataset-scoped actors" + (f" (listed in {unmapped_out})" if unmapped_out else
+                                              "; --unmapped FILE lists them all") + ":")
+        for item in report.unmapped[:10]:
+            code = f" [{item['code']}]" if item["code"] else ""
+            click.echo(f"  {item['dataset']}: {item['name']}{code} ({item['statements']:,} statements)")
+
+
+def _write_unmapped(unmapped: list[dict[str, Any]], path: str) -> None:
+    """An alias file skeleton: map each name by giving it an id of yours (or leave it out)."""
+    import yaml
+
+    entries = [{"id": "", "name": item["name"], "type": "other",
+                "aliases": [{k: item[k] for k in ("name", "code", "dataset") if item[k]}],
+                "statements": item["statements"]} for item in unmapped]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# Dataset names no alias maps. For each one you want to map, set `id` to one of your\n"
+                "# actors (or a new one), delete the `statements` count, and load this file with --actors.\n")
+        yaml.safe_dump({"actors": entries}, f, allow_unicode=True, sort_keys=False)
 
 
 class _LoadProgress:

@@ -48,7 +48,7 @@ EXPECTED = {
     "advisers, territory, other",
     "unknown-place.yaml": f", {L9}, field 'object': unknown place 'Tarhouna'; did you mean Tarhuna (tarhuna)? "
     "(declare it, or load with --create-missing)",
-    "unknown-relation.yaml": f", {L9}, field 'relation': unknown relation 'backs'; expected one of controls, mediates, "
+    "unknown-relation.yaml": f", {L9}, field 'relation': unknown relation 'backs'; expected one of controls, lineage, mediates, "
     "opposes, part_of, supports",
     "unknown-section.yaml": ": unknown section 'events'; expected sources, actors, places, statements",
     "unknown-source.yaml": f", {L9}, field 'source': unknown source 's2'",

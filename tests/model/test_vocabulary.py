@@ -7,7 +7,7 @@ from allegiance.model.vocabulary import _relation_type
 
 def test_the_declared_relation_types():
     types = relation_types()
-    assert set(types) == {"supports", "opposes", "mediates", "controls", "part_of"}
+    assert set(types) == {"supports", "opposes", "mediates", "controls", "part_of", "lineage"}
     assert types["controls"].exclusive and types["controls"].object == "place"
     assert types["mediates"].multiple_objects
     assert not types["supports"].exclusive and types["supports"].label == "SUPPORTS"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from allegiance.loaders import read_records
+from allegiance.loaders import Options, read_records
 from allegiance.loaders.assemble import Assembler, Known
 from allegiance.loaders.records import Record
 from allegiance.model import Statement
@@ -36,6 +36,7 @@ class LoadReport:
     places: int = 0
     sources: int = 0
     created: list[str] = field(default_factory=list)  # entities made by --create-missing
+    unmapped: list[dict[str, Any]] = field(default_factory=list)  # dataset names no alias maps
 
     @property
     def unchanged(self) -> int:
@@ -46,6 +47,7 @@ class LoadReport:
             "files": self.files, "statements_read": self.read, "statements_added": self.added,
             "statements_unchanged": self.unchanged, "actors_written": self.actors,
             "places_written": self.places, "sources_written": self.sources, "created": self.created,
+            "unmapped": self.unmapped,
         }
 
 
@@ -90,21 +92,28 @@ def load(
     *,
     create_missing: bool = False,
     progress: Progress | None = None,
+    actors: Sequence[str] = (),
+    options: Options | None = None,
 ) -> LoadReport:
-    """Load files into ``store``; raises ``InputError`` and writes nothing on bad input."""
+    """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
+
+    ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
+    ``fmt`` says; ``options`` go to the dataset readers.
+    """
     assembler = Assembler(store.known(), create_missing=create_missing)
-    report = LoadReport(files=list(paths))
-    sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p in paths]
+    report = LoadReport(files=[*actors, *paths])
+    inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
+    sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
     total = sum(sizes)
 
     def records() -> Iterator[Record]:
         before = 0
-        for path, size in zip(paths, sizes):
+        for (path, path_fmt), size in zip(inputs, sizes):
             def tell(position: int, before: int = before) -> None:
                 if progress is not None:
                     progress("read", report.read, before + position, total)
 
-            yield from read_records(path, fmt, tell)
+            yield from read_records(path, path_fmt, tell, options)
             before += size
 
     def counted() -> Iterator[Statement]:
@@ -116,6 +125,8 @@ def load(
 
     store.write(assembler, counted(), report, progress)
     report.created = assembler.created
+    report.unmapped = [{"dataset": d, "name": n, "code": c, "statements": k}
+                       for (d, n, c), k in sorted(assembler.unmapped.items(), key=lambda kv: (-kv[1], kv[0][:2]))]
     return report
 
 
