@@ -141,6 +141,8 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     )
     for created in report.created:
         click.echo(f"  created {created}")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
     if report.unmapped:
         click.echo(f"{len(report.unmapped):,} dataset names are not mapped to your actors and became "
                    "dataset-scoped actors" + (f" (listed in {unmapped_out})" if unmapped_out else

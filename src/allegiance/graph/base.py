@@ -37,6 +37,7 @@ class LoadReport:
     sources: int = 0
     created: list[str] = field(default_factory=list)  # entities made by --create-missing
     unmapped: list[dict[str, Any]] = field(default_factory=list)  # dataset names no alias maps
+    notes: list[str] = field(default_factory=list)  # what dataset readers reported
 
     @property
     def unchanged(self) -> int:
@@ -47,7 +48,7 @@ class LoadReport:
             "files": self.files, "statements_read": self.read, "statements_added": self.added,
             "statements_unchanged": self.unchanged, "actors_written": self.actors,
             "places_written": self.places, "sources_written": self.sources, "created": self.created,
-            "unmapped": self.unmapped,
+            "unmapped": self.unmapped, "notes": self.notes,
         }
 
 
@@ -125,6 +126,7 @@ def load(
 
     store.write(assembler, counted(), report, progress)
     report.created = assembler.created
+    report.notes = assembler.notes
     report.unmapped = [{"dataset": d, "name": n, "code": c, "statements": k}
                        for (d, n, c), k in sorted(assembler.unmapped.items(), key=lambda kv: (-kv[1], kv[0][:2]))]
     return report

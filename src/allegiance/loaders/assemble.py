@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from allegiance.exc import InputError, UnknownReference
-from allegiance.loaders.records import DatasetRef, Record, to_actor, to_place, to_source
+from allegiance.loaders.records import NOTE, DatasetRef, Record, to_actor, to_place, to_source
 from allegiance.model import Actor, Place, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
@@ -38,6 +38,7 @@ class Assembler:
         self.created: list[str] = []
         # (dataset, name, code) -> statements that named it, for dataset names no alias maps
         self.unmapped: dict[tuple[str, str, str | None], int] = {}
+        self.notes: list[str] = []  # what dataset readers want the load report to say
         self._scoped: dict[tuple[str, ...], list[tuple[str, ScopedAlias]]] = {}
         self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
         self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
@@ -63,6 +64,8 @@ class Assembler:
                     yield from self._statements(record)
                 except UnknownReference:
                     waiting.append(record)
+            elif record.kind == NOTE:
+                self.notes.append(f"{record.file}: {record.data['text']}")
             else:
                 self._declare(record)
         for record in waiting:

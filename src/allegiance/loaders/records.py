@@ -16,6 +16,9 @@ from allegiance.model import Actor, PartialDate, Place, ScopedAlias, Source, act
 from allegiance.model.names import slug
 
 KINDS = ("actor", "place", "source", "statement")
+# A dataset reader may also yield Record("note", {"text": ...}, file, where): something the
+# load report should tell the user (e.g. event codes it could not map), not data.
+NOTE = "note"
 
 FIELDS = {
     "actor": ("id", "name", "aliases", "type", "country"),
