@@ -126,7 +126,9 @@ def load(
 
     store.write(assembler, counted(), report, progress)
     report.created = assembler.created
-    report.notes = assembler.notes
+    report.notes = assembler.notes + ([
+        f"{assembler.self_relations:,} dataset statements left out: the alias files map both sides to one actor"
+    ] if assembler.self_relations else [])
     report.unmapped = [{"dataset": d, "name": n, "code": c, "statements": k}
                        for (d, n, c), k in sorted(assembler.unmapped.items(), key=lambda kv: (-kv[1], kv[0][:2]))]
     return report

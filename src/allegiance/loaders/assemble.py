@@ -39,6 +39,7 @@ class Assembler:
         # (dataset, name, code) -> statements that named it, for dataset names no alias maps
         self.unmapped: dict[tuple[str, str, str | None], int] = {}
         self.notes: list[str] = []  # what dataset readers want the load report to say
+        self.self_relations = 0  # dataset statements whose two sides map to one actor
         self._scoped: dict[tuple[str, ...], list[tuple[str, ScopedAlias]]] = {}
         self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
         self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
@@ -208,8 +209,13 @@ class Assembler:
             "claimed_by": claimed_by, "negated": record.flag("negated"),
             "record": record.text("record"), "weight": int(weight) if weight is not None else None,
         }
-        for object_id in object_ids:
+        for object_id, ref in zip(object_ids, objects):
             if object_id == subject:
+                if isinstance(ref, DatasetRef) or isinstance(record.data.get("subject"), DatasetRef):
+                    # Two dataset names an alias file maps to one actor (a unit and its army):
+                    # no relation of an actor to itself; counted, not fatal.
+                    self.self_relations += 1
+                    continue
                 raise record.error(f"subject and object are both {subject!r}", field="object")
             a, b = subject, object_id
             if not rtype.directed and b < a:
