@@ -97,3 +97,21 @@ def test_scoped_aliases_survive_the_store(make_any_store):
     gna = store.known().actors["gna"]
     assert [a.as_dict() for a in gna.scoped] == [{"code": "6", "dataset": "ucdp-acd", "start": "2016", "end": "2021-03"}]
     assert ask(store, "who-backs-whom") == []
+
+
+def test_two_dataset_names_mapped_to_one_actor_make_no_self_relation(tmp_path, make_store):
+    from allegiance.graph.base import load
+    from allegiance.loaders import DATASETS
+
+    assert "ucdp-acd" in DATASETS
+    assembler = _assembler(tmp_path)
+    same = [_statement(DatasetRef("x", "GNA"), DatasetRef("x", "Government of National Accord"), "2019")]
+    assert list(assembler.statements(same)) == [] and assembler.self_relations == 1
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text(ALIASES.replace("      - GNA\n", "      - GNA\n      - Tripoli forces\n"), encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"subject": "GNA", "relation": "supports", "object": "Tripoli forces", "source": "ucdp-acd-22.1"}\n',
+                      encoding="utf-8")
+    # Plain references are the user's own words: a self-relation there is still an error.
+    with pytest.raises(InputError, match="subject and object are both 'gna'"):
+        load(make_store(), [str(events)], actors=[str(aliases)])
