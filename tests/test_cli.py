@@ -132,3 +132,15 @@ def test_the_cli_lists_every_input_format():
     from allegiance.loaders import FORMATS
 
     assert INPUT_FORMATS == FORMATS
+
+
+def test_queries_export_browser_favorites(tmp_path):
+    import zipfile
+
+    from allegiance.queries.pack import core_pack
+
+    out = tmp_path / "fav.zip"
+    result = CliRunner().invoke(cli, ["queries", "--browser-favorites", str(out)])
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(out).namelist()
+    assert sorted(names) == sorted(f"allegiance/{n}.cypher" for n in core_pack())

@@ -253,14 +253,23 @@ def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str,
 
 @cli.command(name="queries")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--browser-favorites", "favorites", type=click.Path(dir_okay=False), metavar="FILE.zip",
+              help="Write the queries as Neo4j Browser favorites: drop FILE.zip on the Browser window.")
 @pack_option
-def list_queries(fmt: str, packs: tuple[str, ...]) -> None:
+def list_queries(fmt: str, favorites: str | None, packs: tuple[str, ...]) -> None:
     """List the packs' queries, their questions and parameters."""
     import json
 
     from allegiance.queries.pack import all_queries
 
     queries = all_queries(packs)
+    if favorites:
+        from allegiance.queries.browser import write_favorites_zip
+
+        write_favorites_zip(queries, favorites)
+        click.echo(f"Wrote {len(queries)} favorites to {favorites}: drop it on the Neo4j Browser window, "
+                   "then run a favorite twice (the first run sets its parameters).", err=True)
+        return
     if fmt == "json":
         click.echo(json.dumps([{
             "name": q.name, "pack": q.pack, "question": q.question, "path": q.path,

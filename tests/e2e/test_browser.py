@@ -17,6 +17,13 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from allegiance.queries.browser import browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
@@ -52,7 +59,11 @@ def _neo4j_or_fail():
         store = Neo4jStore(NEO4J_URI, os.environ.get("ALLEGIANCE_NEO4J_USER", "neo4j"), _password())
     except StoreError as e:
         _unavailable(f"Neo4j is not reachable at {NEO4J_URI}: {e}")
-    load(store, [str(EXAMPLE)])
+    try:
+        load(store, [str(EXAMPLE)])
+    except BaseException:
+        store.close()  # an unclosed driver warns when collected, in whichever test runs then
+        raise
     return store
 
 
@@ -69,51 +80,49 @@ def _chromium_or_fail():
 
 
 @pytest.fixture(scope="module")
-def page():
-    """Chromium on the Neo4j Browser, connected through its own connect form."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+def chromium():
+    """One Chromium for the module, started by the first test that needs it (see ``_page``)."""
+    session: dict = {}
+    yield session
+    if "driver" in session:
+        session["driver"].quit()
+        shutil.rmtree(session["profile"], ignore_errors=True)
 
-    _neo4j_or_fail().close()  # skips or fails before Chromium starts
+
+def _page(session: dict):
+    """Chromium on the Neo4j Browser, connected through its own connect form. Called in the
+    test body, not in a fixture, so that under CI=true a missing service reports FAILED."""
+    _neo4j_or_fail().close()
     _chromium_or_fail()
-    profile = tempfile.mkdtemp(prefix="allegiance-chromium-")  # fresh local storage: no old favorites
+    if "driver" in session:
+        return session["driver"]
+    session["profile"] = tempfile.mkdtemp(prefix="allegiance-chromium-")  # fresh local storage
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):
+                "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={session['profile']}"):
         options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
-        driver.get(BROWSER_URL)
-        wait = WebDriverWait(driver, WAIT)
-        address = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-testid="boltaddress"]')))
-        scheme, host = urlsplit(NEO4J_URI).scheme, urlsplit(NEO4J_URI).netloc
-        Select(driver.find_element(By.CSS_SELECTOR, '[data-testid="bolt-scheme-select"]')).select_by_value(f"{scheme}://")
-        # A React-controlled input: clear() is undone on the next render, select-all + delete is not.
-        address.send_keys(Keys.CONTROL, "a")
-        address.send_keys(Keys.DELETE, host)
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="username"]').send_keys("neo4j")
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="password"]').send_keys(_password())
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="connect"]').click()
-        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-testid="stream"]'),
-                                                    "You are connected as user neo4j"))
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    driver = session["driver"] = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.get(BROWSER_URL)
+    wait = WebDriverWait(driver, WAIT)
+    address = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-testid="boltaddress"]')))
+    scheme, host = urlsplit(NEO4J_URI).scheme, urlsplit(NEO4J_URI).netloc
+    Select(driver.find_element(By.CSS_SELECTOR, '[data-testid="bolt-scheme-select"]')).select_by_value(f"{scheme}://")
+    # A React-controlled input: clear() is undone on the next render, select-all + delete is not.
+    address.send_keys(Keys.CONTROL, "a")
+    address.send_keys(Keys.DELETE, host)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="username"]').send_keys("neo4j")
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="password"]').send_keys(_password())
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="connect"]').click()
+    _wait(driver, ec.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-testid="stream"]'),
+                                                   "You are connected as user neo4j"), "the connection")
+    return driver
 
 
 def _paste(driver, text: str) -> None:
     """Paste into the Monaco editor the way a user's Ctrl+V does: a paste event with the
     text (typing it instead would add auto-closed brackets and auto-indent)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
     editor = driver.find_element(By.CSS_SELECTOR, '[data-testid="activeEditor"] textarea')
     editor.click()
     editor.send_keys(Keys.CONTROL, "a")  # the paste replaces whatever is there
@@ -125,27 +134,35 @@ def _paste(driver, text: str) -> None:
 
 
 def _run(driver) -> None:
-    from selenium.webdriver.common.by import By
-
     driver.find_element(By.CSS_SELECTOR, '[data-testid="editor-Run"]').click()
+
+
+def _wait(driver, condition, what: str):
+    """WebDriverWait(...).until, failing with what the newest frame shows instead of a bare timeout."""
+    try:
+        return WebDriverWait(driver, WAIT).until(condition)
+    except TimeoutException:
+        frames = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stream"] [data-testid="frame"]')
+        pytest.fail(f"timed out after {WAIT}s waiting for {what}; newest frame:\n"
+                    f"{frames[0].text[:3000] if frames else '(none)'}")
 
 
 def _newest_frame_text(driver, command_has: str):
     """A wait condition: the text of the newest frame once its command has ``command_has``
     and it has finished (a result table or an error is shown)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-
     def check(_):
         try:
             frame = driver.find_element(By.CSS_SELECTOR, '[data-testid="stream"] [data-testid="frame"]')
             command = frame.find_element(By.CSS_SELECTOR, '[data-testid="frameCommand"]').text.strip()
             if command_has not in command:
                 return False
-            # Finished: the status bar says "Started streaming ..."/"Completed after ...", or an error shows.
+            # Finished: the status bar says "... completed after N ms" or "... completed in less
+            # than 1 ms", the body "(no changes, no records)" (no status bar then), or an error shows.
             bars = frame.find_elements(By.CSS_SELECTOR, '[data-testid="frameStatusbar"]')
             errors = frame.find_elements(By.CSS_SELECTOR, '[data-testid="cypherFrameErrorMessage"]')
-            return frame.text if errors or any(" after " in bar.text for bar in bars) else False
+            text = frame.text
+            done = errors or "no records" in text or any("completed" in bar.text.lower() for bar in bars)
+            return text if done else False
         except StaleElementReferenceException:
             return False
     return check
@@ -154,9 +171,6 @@ def _newest_frame_text(driver, command_has: str):
 def _script_statuses(driver, count: int):
     """A wait condition: the statuses of the newest multi-statement frame, once all ``count``
     statements have one other than waiting/pending."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-
     def check(_):
         try:
             frame = driver.find_element(By.CSS_SELECTOR, '[data-testid="stream"] [data-testid="frame"]')
@@ -173,8 +187,6 @@ def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
     every statement succeeds), then delete the lines down to the last :param, run again and
     read the table. Tried up to 3 times: other test runs on the same server empty it now and
     then, and the example is reloaded before each try (a real bug fails all three)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
     query = core_pack()[name]
     text = browser_favorites(core_pack())[f"{name}.cypher"]
     lines = text.splitlines()
@@ -185,11 +197,11 @@ def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
         _neo4j_or_fail().close()
         _paste(driver, text)
         _run(driver)
-        statuses = WebDriverWait(driver, WAIT).until(_script_statuses(driver, _statements(text)))
+        statuses = _wait(driver, _script_statuses(driver, _statements(text)), f"the {name} script")
         assert statuses == ["success"] * len(statuses), f"{name}: {statuses}"
         _paste(driver, "\n".join(lines[last_param + 1:]))
         _run(driver)
-        shown = WebDriverWait(driver, WAIT).until(_newest_frame_text(driver, first_line))
+        shown = _wait(driver, _newest_frame_text(driver, first_line), f"the {name} query's result")
         if all(item in shown for item in expected):
             return shown
     pytest.fail(f"{name}: {[i for i in expected if i not in shown]} not in the result frame:\n{shown[:2000]}")
@@ -200,13 +212,10 @@ def _statements(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.startswith(":param")) + 1
 
 
-def test_favorites_zip_lands_in_the_favorites_drawer(page, tmp_path):
+def test_favorites_zip_lands_in_the_favorites_drawer(chromium, tmp_path):
     """Dropping the zip on the Browser (its own drop handler, fed a real File) adds one
     favorite per query in an `allegiance` folder, each named by its first comment line."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
+    page = _page(chromium)
     archive = write_favorites_zip(core_pack(), tmp_path / "allegiance-favorites.zip")
     page.execute_script(
         "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
@@ -230,10 +239,11 @@ def test_favorites_zip_lands_in_the_favorites_drawer(page, tmp_path):
     page.find_element(By.CSS_SELECTOR, '[data-testid="navigationFavorites"]').click()  # close the drawer
     _run(page)
     statements = _statements(text)
-    assert WebDriverWait(page, WAIT).until(_script_statuses(page, statements)) == ["success"] * statements
+    assert _wait(page, _script_statuses(page, statements), "the script") == ["success"] * statements
 
 
-def test_pasted_favorites_run_and_show_their_tables(page):
+def test_pasted_favorites_run_and_show_their_tables(chromium):
+    page = _page(chromium)
     _run_favorite_then_query(page, "control", ["Government of National Accord", "al-Watiya Air Base"])
     _run_favorite_then_query(page, "who-backs-whom", ["Turkey", "Government of National Accord", "gna",
                                                       "Libyan National Army"])
@@ -242,12 +252,11 @@ def test_pasted_favorites_run_and_show_their_tables(page):
 
 
 @pytest.mark.parametrize("name", sorted(core_pack()))
-def test_every_favorite_runs_without_error(page, name):
+def test_every_favorite_runs_without_error(chromium, name):
     """Every file, pasted whole and run, sets its parameters and its query succeeds."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
+    page = _page(chromium)
     text = browser_favorites(core_pack())[f"{name}.cypher"]
     statements = _statements(text)
     _paste(page, text)
     _run(page)
-    assert WebDriverWait(page, WAIT).until(_script_statuses(page, statements)) == ["success"] * statements
+    assert _wait(page, _script_statuses(page, statements), "the script") == ["success"] * statements

@@ -47,7 +47,11 @@ def _neo4j_or_fail():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Neo4j is required under CI=true and is not reachable at {NEO4J_URI}: {e}")
         pytest.skip(f"{e}; start it with: bash scripts/neo4j-local start")
-    load(store, [str(EXAMPLE)])
+    try:
+        load(store, [str(EXAMPLE)])
+    except BaseException:
+        store.close()  # an unclosed driver warns when collected, in whichever test runs then
+        raise
     return store
 
 
@@ -115,12 +119,14 @@ def test_examples_override_and_quote_values():
 def test_a_pack_of_other_types_gets_fallback_values(tmp_path):
     (tmp_path / "typed.cypher").write_text(
         "// name: typed\n// question: All types?\n// param n: int\n// param x: float\n// param b: bool\n"
-        "// param t: text\n// param d: date\n// param who: actor\n"
-        "RETURN $n, $x, $b, $t, $d_lo, $d_hi, $who, $as_of_lo, $as_of_hi, $known_at\n", encoding="utf-8")
+        "// param t: text\n// param d: date\n// param e: date = \"\"\n// param who: actor\n"
+        "RETURN $n, $x, $b, $t, $d_lo, $d_hi, $e_lo, $e_hi, $who, $as_of_lo, $as_of_hi, $known_at\n",
+        encoding="utf-8")
     params = _params(browser_favorites(load_pack(tmp_path))["typed.cypher"])
     assert {k: params[k] for k in ("n", "x", "b", "t", "who")} == {"n": "0", "x": "0.0", "b": "false", "t": "''",
                                                                    "who": "''"}
     assert params["d_lo"] == day_expr(date(2020, 5, 1))  # a date without example: the --as-of span
+    assert (params["e_lo"], params["e_hi"]) == ("0", "9999999")  # an optional date left out: all time
 
 
 def test_the_zip_holds_every_favorite_in_one_folder(tmp_path):

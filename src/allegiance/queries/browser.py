@@ -92,7 +92,11 @@ def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
         lines.append(f":param known_at => {OPEN_END};")
     for param in query.params:
         value = examples.get(param.name, param.default)
-        if param.type == "date":
+        if param.type == "date" and value == "":  # left out: the whole of time, as on the command line
+            lines += [f"// {param.name}: {param.help or 'a date'}; here all time (edit as the --as-of lines).",
+                      f":param {param.name}_lo => 0;", f":param {param.name}_hi => {OPEN_END};"]
+            continue
+        if param.type == "date":  # required: the --as-of example unless one is given
             lines += _span(param.name, value or examples.get("as_of", DEFAULT_AS_OF),
                            f"{param.name}: {param.help or 'a date'}")
             continue
