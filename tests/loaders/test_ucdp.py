@@ -109,19 +109,19 @@ def test_acd_libya_facts_from_the_data_readme(acd_raw, acd):
     libya = {(s.record, s.subject, s.relation, s.object, s.kind, str(s.start), str(s.end))
              for s in statements if s.record in ("11346-2019", "11346-2020") and s.relation == "supports"}
     assert libya == {
-        ("11346-2019", "ucdp-acd:112", "supports", "ucdp-acd:5802", "troops", "2019-02", "2019"),
-        ("11346-2019", "ucdp-acd:government-of-united-arab-emirates", "supports", "ucdp-acd:5802", "troops",
+        ("11346-2019", "ucdp:112", "supports", "ucdp:5802", "troops", "2019-02", "2019"),
+        ("11346-2019", "ucdp:government-of-united-arab-emirates", "supports", "ucdp:5802", "troops",
          "2019-02", "2019"),
-        ("11346-2020", "ucdp-acd:115", "supports", "ucdp-acd:111", "troops", "2020", "2020-10-31"),
+        ("11346-2020", "ucdp:115", "supports", "ucdp:111", "troops", "2020", "2020-10-31"),
     }
     actors = assembler.actors
-    assert (actors["ucdp-acd:111"].name, actors["ucdp-acd:111"].type, actors["ucdp-acd:111"].country) \
+    assert (actors["ucdp:111"].name, actors["ucdp:111"].type, actors["ucdp:111"].country) \
         == ("Government of Libya", "government", "LY")
-    assert (actors["ucdp-acd:115"].name, actors["ucdp-acd:115"].country) == ("Government of Turkey", "TR")
-    assert (actors["ucdp-acd:112"].name, actors["ucdp-acd:112"].country) == ("Government of Sudan", "SD")
-    uae = actors["ucdp-acd:government-of-united-arab-emirates"]
+    assert (actors["ucdp:115"].name, actors["ucdp:115"].country) == ("Government of Turkey", "TR")
+    assert (actors["ucdp:112"].name, actors["ucdp:112"].country) == ("Government of Sudan", "SD")
+    uae = actors["ucdp:government-of-united-arab-emirates"]
     assert (uae.type, uae.country) == ("government", "AE")  # never a primary party: no UCDP id in this file
-    hor = actors["ucdp-acd:5802"]
+    hor = actors["ucdp:5802"]
     assert (hor.name, hor.type, hor.country) == ("Forces of the House of Representatives", "armed_group", None)
     [quote] = [s.quote for s in statements if s.record == "11346-2020" and s.relation == "supports"]
     assert quote == ("UCDP/PRIO ACD 2020, conflict 11346 (Libya): Government of Turkey is a secondary warring party "
@@ -135,12 +135,12 @@ def test_acd_backers_of_the_government_of_libya_in_2020_end_to_end(make_store, d
             for name in row[f"side_{side}"].split(", "):
                 expected.setdefault(name, set()).update(n for n in row[f"side_{side}_2nd"].split(", ") if n)
     store = make_store(data / ACD, fmt="ucdp-acd")
-    rows = ask(store, "backers", as_of="2020", actor="ucdp-acd:111")
+    rows = ask(store, "backers", as_of="2020", actor="ucdp:111")
     assert {r["subject_name"] for r in rows} == expected["Government of Libya"] == {"Government of Turkey"}
     assert [(r["kinds"], r["start"], r["end"], r["sources"]) for r in rows] \
         == [(["troops"], "2020", "2020-10-31", ["ucdp-acd-22.1"])]
-    assert ask(store, "backers", as_of="2020-11", actor="ucdp-acd:111") == []  # the episode ended on 31 October
-    in_2019 = ask(store, "backers", as_of="2019", actor="ucdp-acd:5802")
+    assert ask(store, "backers", as_of="2020-11", actor="ucdp:111") == []  # the episode ended on 31 October
+    in_2019 = ask(store, "backers", as_of="2019", actor="ucdp:5802")
     assert {r["subject_name"] for r in in_2019} == {"Government of Sudan", "Government of United Arab Emirates"}
 
 
@@ -246,7 +246,7 @@ def test_acd_names_the_file_never_pairs_are_loaded_by_name_and_reported(acd):
     assert "DPR (one of 6711, 6712)" in notes[0] and "NTC (one of 1126, 1127)" in notes[0]
     assert notes[1].startswith("40 UCDP ACD secondary warring part(ies) loaded by name only, never a primary party "
                                "with an id in this file: Government of Armenia, ")
-    assert assembler.actors["ucdp-acd:dpr"].type == "armed_group"
+    assert assembler.actors["ucdp:dpr"].type == "armed_group"
 
 
 def test_acd_gleditsch_ward_table_matches_every_cell(acd_raw, acd):
@@ -363,7 +363,7 @@ def test_esd_backers_of_the_government_of_libya_end_to_end(make_store, data, esd
             expected.setdefault(row["year"], set()).update(n.strip() for n in row["ext_name"].split(","))
     store = make_store(data / ESD, fmt="ucdp-esd")
     for year in ("2011", "2015", "2016", "2017"):
-        rows = ask(store, "backers", as_of=year, actor="ucdp-esd:111")
+        rows = ask(store, "backers", as_of=year, actor="ucdp:111")
         assert {r["subject_name"] for r in rows} == expected[year], year
         assert all(r["kinds"] == [] and r["sources"] == ["ucdp-esd-18.1"] for r in rows)
     assert expected["2015"] == {"ASL", "Benghazi Revolutionaries Shura Council", "Government of Qatar",
@@ -415,10 +415,10 @@ def test_esd_ext_nonstate_is_one_value_per_row_so_types_come_from_names(esd_raw,
     [iraq_puk] = [r for r in esd_raw if r["id"] == "17"]
     assert (iraq_puk["ext_name"], iraq_puk["ext_nonstate"]) == ("Government of Iraq,PUK", "1")
     actors = assembler.actors
-    assert (actors["ucdp-esd:116"].name, actors["ucdp-esd:116"].type, actors["ucdp-esd:116"].country) \
+    assert (actors["ucdp:116"].name, actors["ucdp:116"].type, actors["ucdp:116"].country) \
         == ("Government of Iraq", "government", "IQ")
-    assert (actors["ucdp-esd:261"].name, actors["ucdp-esd:261"].type) == ("PUK", "armed_group")
-    assert actors["ucdp-esd:7905"].name == "Malaysian elements" and actors["ucdp-esd:7905"].type == "other"
+    assert (actors["ucdp:261"].name, actors["ucdp:261"].type) == ("PUK", "armed_group")
+    assert actors["ucdp:7905"].name == "Malaysian elements" and actors["ucdp:7905"].type == "other"
     assert sorted(a.name for a in actors.values() if a.type == "coalition") == [
         "Government of Australia, Government of United Kingdom, Government of United States of America",
         "Government of United Kingdom, Government of United States of America"]
@@ -429,16 +429,16 @@ def test_the_excerpts_load_through_the_real_pipeline(make_store):
     store = make_store(EXCERPT / "acd-excerpt.csv", fmt="ucdp-acd")
     # side A of conflict 420 in 2003 is three governments (ids "156, 28, 3", Gleditsch-Ward "900,  200,  2");
     # the excerpt never names them alone, so they are loaded by name (the full file pairs them)
-    iraq = ask(store, "opponents", as_of="2003-04", actor="ucdp-acd:116")
-    coalition = {"ucdp-acd:government-of-australia": "AU", "ucdp-acd:government-of-united-kingdom": "GB",
-                 "ucdp-acd:government-of-united-states-of-america": "US"}
-    assert {r["subject"] for r in iraq if r["object"] == "ucdp-acd:116"} == set(coalition)
+    iraq = ask(store, "opponents", as_of="2003-04", actor="ucdp:116")
+    coalition = {"ucdp:government-of-australia": "AU", "ucdp:government-of-united-kingdom": "GB",
+                 "ucdp:government-of-united-states-of-america": "US"}
+    assert {r["subject"] for r in iraq if r["object"] == "ucdp:116"} == set(coalition)
     assert {a.id: a.country for a in store.known().actors.values() if a.id in coalition} == coalition
-    assert ask(store, "opponents", as_of="2003-05", actor="ucdp-acd:116") == []  # the episode ended on 28 April
+    assert ask(store, "opponents", as_of="2003-05", actor="ucdp:116") == []  # the episode ended on 28 April
     backers_2019 = {r["subject_name"] for r in ask(store, "who-backs-whom", as_of="2019")}
     assert backers_2019 == {"Government of Sudan", "Government of United Arab Emirates"}
     store = make_store(EXCERPT / "esd-excerpt.csv", name="esd.db", fmt="ucdp-esd")
-    assert {r["subject_name"] for r in ask(store, "backers", as_of="2011", actor="ucdp-esd:1126")} == {
+    assert {r["subject_name"] for r in ask(store, "backers", as_of="2011", actor="ucdp:1126")} == {
         "Government of Egypt", "Government of France", "Government of Italy", "Government of Qatar",
         "Government of Sudan", "Government of United Arab Emirates", "Government of United Kingdom",
         "Government of United States of America"}
@@ -536,3 +536,18 @@ def test_bad_input_through_the_cli_is_one_error_line_and_changes_nothing(tmp_pat
         1, f"Error: {path}, line 6, field 'year': expected a year such as 2020, got '20x1'\n")
     assert "Traceback" not in result.output
     assert '"statements": 27' in runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout
+
+
+def test_acd_and_esd_share_ucdp_actor_ids(make_store, data):
+    """One UCDP actor id is one actor in both datasets: its ACD and ESD backers meet."""
+    from allegiance.graph.base import load
+
+    store = make_store()
+    load(store, [str(data / ACD)], "ucdp-acd")
+    load(store, [str(data / ESD)], "ucdp-esd")
+    libya = store.known().actors["ucdp:111"]
+    assert (libya.name, libya.type) == ("Government of Libya", "government")
+    in_2015 = {r["subject_name"] for r in ask(store, "backers", as_of="2015", actor="ucdp:111")}
+    in_2020 = {r["subject_name"] for r in ask(store, "backers", as_of="2020", actor="ucdp:111")}
+    assert {"Government of Qatar", "Government of Turkey"} <= in_2015  # ESD 2015
+    assert in_2020 == {"Government of Turkey"}  # ACD 2020 (ESD ends in 2017)

@@ -48,6 +48,9 @@ from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 
 DATASET = "ucdp-acd"
+# UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
+# actor (Government of Libya) in both, and one alias entry (dataset: ucdp) maps it in both.
+ACTORS = "ucdp"
 COLUMNS = ("conflict_id", "location", "side_a", "side_a_id", "side_a_2nd", "side_b", "side_b_id", "side_b_2nd",
            "year", "start_date", "start_prec", "start_date2", "start_prec2", "ep_end", "ep_end_date", "ep_end_prec",
            "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd", "version")
@@ -325,11 +328,11 @@ def _statements(row: dict[str, str], where: str, path: str, pairing: Pairing, so
 
 def _ref(code: str | None, name: str, gwnos: str) -> DatasetRef:
     if not name.startswith(GOVERNMENT):
-        return DatasetRef(DATASET, name, code, type="armed_group")
+        return DatasetRef(ACTORS, name, code, type="armed_group")
     gw = GW_BY_NAME.get(name[len(GOVERNMENT):])
     # the row's own Gleditsch-Ward numbers must confirm the table, else no country
     confirmed = gw is not None and str(gw) in (g.strip() for g in gwnos.split(","))
-    return DatasetRef(DATASET, name, code, type="government", country=GW[gw][0] if confirmed else None)
+    return DatasetRef(ACTORS, name, code, type="government", country=GW[gw][0] if confirmed else None)
 
 
 def _date(row: dict[str, str], column: str, where: str, path: str) -> str | None:

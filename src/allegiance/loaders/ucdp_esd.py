@@ -39,6 +39,9 @@ from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, read_header, read_rows
 
 DATASET = "ucdp-esd"
+# UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
+# actor (Government of Libya) in both, and one alias entry (dataset: ucdp) maps it in both.
+ACTORS = "ucdp"
 # The codebook's kinds of support, in its order; the labels hold no commas, so a list reads clearly.
 KINDS = {"x": "troops as a secondary warring party", "p": "troop presence",
          "y": "access to infrastructure/joint operations", "w": "weapons", "m": "materiel and logistics",
@@ -154,16 +157,16 @@ def _statements(row: dict[str, str], where: str, path: str, names: _Names, sourc
 def _warring(row: dict[str, str]) -> DatasetRef:
     name = row["actor_name"]
     if row["actor_nonstate"] == "1":
-        return DatasetRef(DATASET, name, row["actor_id"], type="armed_group")
+        return DatasetRef(ACTORS, name, row["actor_id"], type="armed_group")
     if name.count(GOVERNMENT) > 1:
-        return DatasetRef(DATASET, name, row["actor_id"], type="coalition")
-    return DatasetRef(DATASET, name, row["actor_id"], type="government", country=government_country(name))
+        return DatasetRef(ACTORS, name, row["actor_id"], type="coalition")
+    return DatasetRef(ACTORS, name, row["actor_id"], type="government", country=government_country(name))
 
 
 def _supporter(code: str | None, name: str, names: _Names) -> DatasetRef:
     if name.startswith(GOVERNMENT):
-        return DatasetRef(DATASET, name, code, type="government", country=government_country(name))
-    return DatasetRef(DATASET, name, code, type="armed_group" if code in names.nonstate else None)
+        return DatasetRef(ACTORS, name, code, type="government", country=government_country(name))
+    return DatasetRef(ACTORS, name, code, type="armed_group" if code in names.nonstate else None)
 
 
 def _notes(skipped: Counter[str], names: _Names) -> Iterator[str]:
