@@ -41,6 +41,9 @@ class Assembler:
         self.notes: list[str] = []  # what dataset readers want the load report to say
         self.self_relations = 0  # dataset statements whose two sides map to one actor
         self._scoped: dict[tuple[str, ...], list[tuple[str, ScopedAlias]]] = {}
+        # what a dataset name resolves to when no period-limited alias applies; names repeat
+        # on every row of a dataset, so this is the hot path of a large load
+        self._fallback: dict[tuple[str, DatasetRef], str] = {}
         self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
         self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
         self._kinds: dict[str, str] = {}  # actors and places share one id space
@@ -123,20 +126,27 @@ class Assembler:
                        if alias.dataset in (None, ref.dataset) and alias.covers(lo, hi)}
                 if len(ids) == 1:
                     return ids.pop()
-        try:
-            found = self._index[kind].resolve(ref.name)
-        except UnknownReference:
-            found = None
-        # A plain name or alias of ours maps; another dataset's scoped entity does not.
-        if found is not None and ":" not in found:
-            return found
+        cached = self._fallback.get((kind, ref))
+        if cached is None:
+            found = self._index[kind].find(ref.name)
+            # A plain name or alias of ours maps; another dataset's scoped entity does not.
+            cached = found if found is not None and ":" not in found else self._scoped_entity(kind, ref)
+            self._fallback[(kind, ref)] = cached
+        if ":" not in cached:
+            return cached
+        key = (ref.dataset, ref.name, ref.code)
+        self.unmapped[key] = self.unmapped.get(key, 0) + 1
+        return cached
+
+    def _scoped_entity(self, kind: str, ref: DatasetRef) -> str:
+        """The dataset-scoped actor or place for ``ref``, made on first sight."""
         scoped_id = f"{ref.dataset}:{slug(ref.code or ref.name)}"
+        if self._kinds.get(scoped_id, kind) != kind:
+            scoped_id += f"-{kind}"  # "Yemen" the actor and "Yemen" the place stay two entities
         if scoped_id not in self._kinds:
             entity = (Actor(id=scoped_id, name=ref.name, type=ref.type or "other", country=ref.country)
                       if kind == "actor" else Place(id=scoped_id, name=ref.name, country=ref.country))
             self._register(kind, entity, None)
-        key = (ref.dataset, ref.name, ref.code)
-        self.unmapped[key] = self.unmapped.get(key, 0) + 1
         return scoped_id
 
     def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool,

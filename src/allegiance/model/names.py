@@ -7,6 +7,7 @@ case-folded, accents stripped, typographic quotes and dashes unified, spaces col
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ _PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # dataset loads look up the same names on every row
 def name_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_PUNCT))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -45,6 +47,11 @@ class NameIndex:
 
     def __contains__(self, ref: str) -> bool:
         return name_key(ref) in self._ids
+
+    def find(self, ref: str) -> str | None:
+        """The one id that ``ref`` names, or None; no suggestions (the hot path of dataset loads)."""
+        ids = self._ids.get(name_key(ref))
+        return next(iter(ids)) if ids and len(ids) == 1 else None
 
     def resolve(self, ref: str) -> str:
         """The id that ``ref`` names; ``UnknownReference`` if none or several do."""

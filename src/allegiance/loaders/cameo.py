@@ -1,0 +1,612 @@
+"""CAMEO-coded events (ICEWS, GDELT 1.0 and 2.0) as dated statements.
+
+An event is one observation ("Iran provided military aid to Iraq", on one day), not a
+relation. Each event's CAMEO code, or ICEWS's label for it, maps through
+``schema/cameo.yaml`` to a relation and kind; the events of one (source actor,
+relation, kind, target) are sorted by day and split into runs wherever consecutive
+events lie more than ``options.gap_days`` apart. A run of at least
+``options.min_events`` events is one statement from its first to its last day,
+weighted by its number of events.
+
+Memory stays small: per mapped event a few integers in typed arrays (group, day, line,
+label; event id and byte offset where the layout has them), and each actor, place and
+label is decoded once. Statements come out only once the whole file is read, since no
+run's end is known before.
+
+What could not be mapped is counted in ``last_report`` (a dict each ``read`` replaces)
+and told in a closing note record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, BinaryIO
+
+import yaml
+
+from allegiance.exc import InputError
+from allegiance.loaders import Options
+from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.model import actor_types, relation_types
+from allegiance.model.names import name_key, slug
+
+last_report: dict[str, Any] | None = None  # the counts of the latest read(); see _new_report
+
+_TELL_EVERY = 4096
+_SQL_DAY = re.compile(rb"^(\d{4})(\d{2})(\d{2})$")
+_ISO_DAY = re.compile(rb"^(\d{4})-(\d{2})-(\d{2})$")
+_SECTOR = re.compile(r"^(.*\S) \(([^()]+)\)$")  # ICEWS "Police (Libya)"
+_UNMAPPED = object()
+_PHRASE = {"supports": "from {s} to {o}", "opposes": "by {s} against {o}",
+           "mediates": "by {s} with {o}", "controls": "by {s} in {o}"}
+
+
+# -- the mapping ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Entry:
+    code: str
+    label: str
+    relation: str
+    kind: str | None
+    object: str  # "actor" or "place", as the relation type declares
+
+
+@dataclass(frozen=True)
+class Mapping:
+    codes: dict[str, Entry]
+    labels: dict[str, Entry]  # case-folded label -> entry
+    sectors: dict[str, str]  # ICEWS sector ("Police") -> actor type
+    gdelt_types: dict[str, str]  # GDELT type code ("GOV") -> actor type
+    countries: dict[str, str]  # name_key(country name) -> ISO alpha-2
+    alpha3: dict[str, str]  # ISO alpha-3 (GDELT's country codes) -> alpha-2
+
+    def lookup(self, code: str | None, label: str | None) -> Entry | None:
+        if code:
+            entry = self.codes.get(code) or (self.codes.get(code[:3]) if len(code) == 4 else None)
+            if entry is not None:
+                return entry
+        return self.labels.get(label.casefold()) if label else None
+
+    def country(self, name: str) -> str | None:
+        return self.countries.get(name_key(name)) if name else None
+
+
+SECTIONS = ("codes", "icews_sectors", "gdelt_types", "countries")
+_CODE = re.compile(r"^\d{2,4}$")
+
+
+@cache
+def _packaged() -> dict[str, Any]:
+    text = resources.files("allegiance.schema").joinpath("cameo.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def _packaged_mapping() -> Mapping:
+    return _build(_packaged(), "schema/cameo.yaml")
+
+
+def load_mapping(path: str | None = None) -> Mapping:
+    """The packaged mapping, or with the sections a user's file gives replaced."""
+    if path is None:
+        return _packaged_mapping()
+    try:
+        with open(path, encoding="utf-8") as f:
+            user = yaml.safe_load(f)
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the CAMEO mapping: {e}", file=path) from None
+    except yaml.YAMLError as e:
+        raise InputError(f"not valid YAML: {e}", file=path) from None
+    if not isinstance(user, dict):
+        raise InputError(f"expected a mapping with sections {', '.join(SECTIONS)}", file=path)
+    return _build({**_packaged(), **user}, path)
+
+
+def _build(data: dict[str, Any], origin: str) -> Mapping:
+    def fail(message: str, where: str) -> InputError:
+        return InputError(message, file=origin, field=where)
+
+    for section in data:
+        if section not in SECTIONS:
+            raise fail(f"unknown section; expected {', '.join(SECTIONS)}", str(section))
+    for section in SECTIONS:
+        if not isinstance(data.get(section), dict):
+            raise fail("expected a mapping", section)
+    relations, types = relation_types(), actor_types()
+    codes = {}
+    for code, spec in data["codes"].items():
+        where = f"codes.{code}"
+        if not isinstance(code, str) or not _CODE.match(code):
+            # YAML reads an unquoted 072 as the number 58
+            raise fail(f'a CAMEO code must be quoted digits such as "072", got {code!r}', where)
+        if not isinstance(spec, dict) or set(spec) - {"label", "relation", "kind"}:
+            raise fail("expected {label, relation, kind}", where)
+        label, relation, kind = spec.get("label"), spec.get("relation"), spec.get("kind")
+        if not isinstance(label, str) or not label.strip():
+            raise fail("a code needs its label", where)
+        if relation not in relations:
+            raise fail(f"unknown relation {relation!r}; expected one of {', '.join(relations)}", where)
+        if kind is not None and kind not in relations[relation].kinds:
+            raise fail(f"unknown kind {kind!r} for {relation}; expected one of "
+                       f"{', '.join(relations[relation].kinds)}", where)
+        codes[code] = Entry(code, label.strip(), relation, kind, relations[relation].object)
+    labels = {e.label.casefold(): e for e in codes.values()}
+
+    def typed(section: str) -> dict[str, str]:
+        table = {}
+        for type_, names in data[section].items():
+            if type_ not in types:
+                raise fail(f"unknown actor type {type_!r}; expected one of {', '.join(types)}", f"{section}.{type_}")
+            if not isinstance(names, list):
+                raise fail("expected a list", f"{section}.{type_}")
+            table.update((str(name), type_) for name in names)
+        return table
+
+    countries, alpha3 = {}, {}
+    for alpha2, names in data["countries"].items():
+        if not (isinstance(alpha2, str) and len(alpha2) == 2 and isinstance(names, list) and names):
+            raise fail("expected an alpha-2 code and a list [alpha-3, names...]", f"countries.{alpha2}")
+        alpha3[str(names[0])] = alpha2
+        countries.update((name_key(str(name)), alpha2) for name in names[1:])
+    return Mapping(codes, labels, typed("icews_sectors"), typed("gdelt_types"), countries, alpha3)
+
+
+# -- the layouts ---------------------------------------------------------------------
+def _gdelt_header(adm2: bool, url: bool) -> tuple[str, ...]:
+    """GDELT's event columns in codebook order; 2.0 adds ADM2Code to each location."""
+    actor = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+             "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
+    geo = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+    columns = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
+    columns += [f"{who}{what}" for who in ("Actor1", "Actor2") for what in actor]
+    columns += ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+                "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+    columns += [f"{where}_{what}" for where in ("Actor1Geo", "Actor2Geo", "ActionGeo") for what in geo
+                if adm2 or what != "ADM2Code"]
+    return (*columns, "DATEADDED", *(("SOURCEURL",) if url else ()))
+
+
+# 57 columns: GDELT 1.0 backfiles (to March 2013); 58: its daily files, which add
+# SOURCEURL; 61: GDELT 2.0, which adds ADM2Code to each of the three locations.
+GDELT = {57: ("1.0", _gdelt_header(False, False)), 58: ("1.0", _gdelt_header(False, True)),
+         61: ("2.0", _gdelt_header(True, True))}
+ICEWS_KG = ("source", "event", "target", "date")
+ICEWS_REQUIRED = ("Source Name", "Target Name", "Event Date")
+ICEWS_EVENT = ("CAMEO Code", "Event Text")  # at least one
+EXPECTED = ("ICEWS events (4 tab-separated columns: source, event, target, date; or ICEWS's export "
+            "with a header row naming Source Name, Event Text or CAMEO Code, Target Name, Event Date) "
+            "or GDELT 1.0/2.0 events (57, 58 or 61 tab-separated columns)")
+
+
+@dataclass
+class Layout:
+    name: str  # icews-kg, icews, gdelt-1.0, gdelt-2.0
+    dataset: str  # icews or gdelt: the DatasetRefs' dataset
+    header: tuple[str, ...]  # column names, for errors
+    has_header: bool
+    source: int
+    target: int
+    date: int
+    event_key: Callable[[list[bytes]], bytes]  # the cells that decide the mapping
+    code: int | None = None
+    label: int | None = None
+    event_id: int | None = None
+    url: int | None = None
+    countries: tuple[int | None, int | None] = (None, None)  # ICEWS Source/Target Country
+    place: tuple[int, ...] = ()  # location columns, most specific first
+    place_country: int | None = None
+    gdelt_actors: tuple[tuple[int, int, int], ...] = ()  # per side: Code, CountryCode, Type1Code
+    width: int | None = None  # exact column count (headerless layouts)
+    need: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        used = [self.source, self.target, self.date, self.code, self.label, self.event_id, self.url,
+                *self.countries, *self.place, self.place_country, *itertools.chain(*self.gdelt_actors)]
+        self.need = max(i for i in used if i is not None) + 1
+
+
+def detect(first: bytes, path: str) -> Layout:
+    cells = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n").split(b"\t")
+    if not first.strip():
+        raise InputError(f"empty first line; expected {EXPECTED}", file=path, record="line 1")
+    names = tuple(c.decode("utf-8", "replace").strip() for c in cells)
+    if any(name in ICEWS_REQUIRED for name in names):
+        return _icews_export(names, path)
+    if len(cells) == 4:
+        return Layout("icews-kg", "icews", ICEWS_KG, False, 0, 2, 3, operator.itemgetter(1), label=1, width=4)
+    if len(cells) in GDELT:
+        version, header = GDELT[len(cells)]
+        at = header.index
+        return Layout(
+            f"gdelt-{version}", "gdelt", header, False, at("Actor1Name"), at("Actor2Name"), at("SQLDATE"),
+            operator.itemgetter(at("EventCode")), code=at("EventCode"), event_id=at("GLOBALEVENTID"),
+            url=at("SOURCEURL") if "SOURCEURL" in header else None, place=(at("ActionGeo_FullName"),),
+            gdelt_actors=tuple((at(f"{a}Code"), at(f"{a}CountryCode"), at(f"{a}Type1Code"))
+                               for a in ("Actor1", "Actor2")),
+            width=len(cells))
+    raise InputError(f"expected {EXPECTED}; got {len(cells)} columns", file=path, record="line 1")
+
+
+def _icews_export(names: tuple[str, ...], path: str) -> Layout:
+    def at(name: str) -> int | None:
+        return names.index(name) if name in names else None
+
+    for name in ICEWS_REQUIRED:
+        if at(name) is None:
+            raise InputError(f"missing column {name!r}; ICEWS's export needs {', '.join(ICEWS_REQUIRED)} "
+                             f"and {' or '.join(ICEWS_EVENT)}", file=path, record="line 1", field=name)
+    code, label = at("CAMEO Code"), at("Event Text")
+    if code is None and label is None:
+        raise InputError(f"missing column {ICEWS_EVENT[0]!r}; ICEWS's export needs {' or '.join(ICEWS_EVENT)}",
+                         file=path, record="line 1", field=ICEWS_EVENT[0])
+    if code is not None and label is not None:
+        def event_key(cells: list[bytes]) -> bytes:
+            return cells[code] + b"\t" + cells[label]
+    else:
+        event_key = operator.itemgetter(code if code is not None else label)
+    place = tuple(i for i in (at("City"), at("District"), at("Province"), at("Country")) if i is not None)
+    return Layout("icews", "icews", names, True, at("Source Name"), at("Target Name"), at("Event Date"),
+                  event_key, code=code, label=label, event_id=at("Event ID"),
+                  countries=(at("Source Country"), at("Target Country")), place=place,
+                  place_country=at("Country"))
+
+
+def _source(layout: Layout, years: tuple[int, int] | None) -> dict[str, str]:
+    """The dataset and version the statements cite."""
+    if layout.dataset == "gdelt":
+        version = layout.name.removeprefix("gdelt-")
+        return {"id": layout.name, "title": f"GDELT {version} Event Database", "publisher": "The GDELT Project",
+                "url": "https://www.gdeltproject.org/", "published": "2013" if version == "1.0" else "2015"}
+    first, last = years or (None, None)
+    doi = "https://doi.org/10.7910/DVN/28075"
+    if layout.name == "icews-kg":
+        # named like the temporal knowledge-graph benchmarks cut from ICEWS (ICEWS14, ICEWS05-15)
+        span = "" if first is None else f"{first % 100:02d}" + ("" if first == last else f"-{last % 100:02d}")
+        return {"id": f"icews{span}", "title": f"ICEWS{span} event quadruples (source, event, target, "
+                f"date), cut from the ICEWS Coded Event Data", "publisher": "Harvard Dataverse", "url": doi}
+    span = "" if first is None else f"-{first}" + ("" if first == last else f"-{last}")
+    return {"id": f"icews{span}", "title": f"ICEWS Coded Event Data{span.replace('-', ' ', 1)}",
+            "publisher": "Harvard Dataverse", "url": doi}
+
+
+# -- reading -------------------------------------------------------------------------
+def read(path: str, options: Options) -> Iterator[Record]:
+    global last_report
+    mapping = load_mapping(options.cameo_map)
+    report = last_report = _new_report(path)
+    try:
+        f = open(path, "rb")  # bytes: rows split on tabs, only the cells used are decoded
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", file=path) from None
+    with f:
+        first = f.readline()
+        layout = detect(first, path)
+        report["layout"] = layout.name
+        events = _Events(layout, mapping, path, report)
+        if layout.has_header:
+            events.parse(f, 2, len(first), options)
+        else:
+            row = first.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark from a spreadsheet export
+            events.parse(itertools.chain([row], f), 1, len(first) - len(row), options)
+        source = _source(layout, events.years())
+        report["source"] = source["id"]
+        yield Record("source", source, path, "file")
+        yield from events.statements(source["id"], options, f)
+    report["unmapped"] = {_text_of(k): c for k, c in report["unmapped"].most_common()}
+    report["no_place"] = dict(report["no_place"].most_common())
+    note = _note(report)
+    if note:
+        yield Record(NOTE, {"text": note}, path, "file")
+
+
+def _new_report(path: str) -> dict[str, Any]:
+    return {
+        "file": path, "layout": None, "source": None,
+        "rows": 0,  # data rows read
+        "mapped": {},  # relation -> events mapped to it
+        "unmapped": Counter(),  # code or label -> events the mapping leaves out
+        "no_place": Counter(),  # label -> events of a place relation that name no place
+        "no_actor": 0,  # mapped events with an empty source or target
+        "self": 0,  # mapped events whose source and target are one actor
+        "runs": 0, "statements": 0,
+        "below_min_events": 0,  # runs with fewer than options.min_events events
+    }
+
+
+class _Names:
+    """Actors or places seen so far: raw key -> small int, and each one's DatasetRef."""
+
+    def __init__(self) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.refs: list[DatasetRef] = []
+        self.slugs: list[str] = []  # the scoped id each becomes, to catch an actor named twice
+
+    def add(self, key: bytes, ref: DatasetRef) -> int:
+        self.ids[key] = len(self.refs)
+        self.refs.append(ref)
+        self.slugs.append(slug(ref.code or ref.name))
+        return self.ids[key]
+
+
+class _Events:
+    def __init__(self, layout: Layout, mapping: Mapping, path: str, report: dict[str, Any]):
+        self.layout, self.mapping, self.path, self.report = layout, mapping, path, report
+        self.actors, self.places = _Names(), _Names()
+        self.groups: dict[tuple[int, int, int], int] = {}  # (subject, entry kind, object) -> group
+        self.group_keys: list[tuple[int, int, int]] = []
+        self.kinds: list[Entry] = []  # one entry per (relation, kind): what a group maps to
+        self.labels: list[str] = []  # label id -> the label as quoted
+        self.group, self.day, self.line, self.label = array("I"), array("i"), array("I"), array("I")
+        self.event_id, self.offset = array("q"), array("q")
+        self.first_day = self.last_day = 0
+        self.iso: dict[int, str] = {}  # day ordinal -> YYYY-MM-DD, made once a day
+
+    def parse(self, lines: Iterator[bytes], n: int, position: int, options: Options) -> None:
+        """Pass 1: each row to a few integers, or to a count of what was not mapped."""
+        lay, report, tell = self.layout, self.report, options.tell
+        days: dict[bytes, int] = {}
+        found_for: dict[bytes, Any] = {}  # event key -> (entry, kind id, label id) or _UNMAPPED
+        kind_ids: dict[tuple[str, str | None], int] = {}
+        unmapped, mapped = report["unmapped"], Counter()
+        width, need, event_key = lay.width, lay.need, lay.event_key
+        rows = 0
+        for n, raw in enumerate(lines, start=n):
+            start = position
+            position += len(raw)
+            if tell is not None and n % _TELL_EVERY == 0:
+                tell(position)
+            cells = raw.rstrip(b"\r\n").split(b"\t")
+            if len(cells) != width and (width or len(cells) < need):
+                if len(cells) == 1 and not cells[0].strip():
+                    continue  # a blank line
+                raise InputError(f"expected {width or len(lay.header)} tab-separated columns, got {len(cells)}",
+                                 file=self.path, record=f"line {n}")
+            rows += 1
+            text = cells[lay.date]
+            day = days.get(text)
+            if day is None:
+                day = days[text] = self._day(text, n)
+            key = event_key(cells)
+            found = found_for.get(key)
+            if found is None:
+                found = found_for[key] = self._entry(cells, kind_ids)
+            if found is _UNMAPPED:
+                unmapped[key] += 1
+                continue
+            entry, kind_id, label_id = found
+            subject = self._actor(cells, 0, n)
+            if subject is None or not cells[lay.target].strip():
+                report["no_actor"] += 1
+                continue
+            obj = self._place(cells, n) if entry.object == "place" else self._actor(cells, 1, n)
+            if obj is None:
+                report["no_place"][entry.label] += 1
+                continue
+            if entry.object == "actor" and self.actors.slugs[obj] == self.actors.slugs[subject]:
+                report["self"] += 1  # "Benazir Bhutto ... Benazir Bhutto": no relation to oneself
+                continue
+            group_key = (subject, kind_id, obj)
+            group = self.groups.get(group_key)
+            if group is None:
+                group = self.groups[group_key] = len(self.group_keys)
+                self.group_keys.append(group_key)
+            self.group.append(group)
+            self.day.append(day)
+            self.line.append(n)
+            self.label.append(label_id)
+            if lay.event_id is not None:
+                self.event_id.append(self._int(cells, lay.event_id, n))
+            if lay.url is not None:
+                self.offset.append(start)
+            mapped[entry.relation] += 1
+        if tell is not None:
+            tell(position)
+        report["rows"] = rows
+        report["mapped"] = dict(mapped.most_common())
+        if days:
+            self.first_day, self.last_day = min(days.values()), max(days.values())
+
+    def years(self) -> tuple[int, int] | None:
+        if not self.first_day:
+            return None
+        return date.fromordinal(self.first_day).year, date.fromordinal(self.last_day).year
+
+    def _day(self, text: bytes, n: int) -> int:
+        pattern, shape = (_SQL_DAY, "YYYYMMDD") if self.layout.dataset == "gdelt" else (_ISO_DAY, "YYYY-MM-DD")
+        match = pattern.match(text.strip())
+        try:
+            if match is None:
+                raise ValueError(text)
+            return date(*(int(g) for g in match.groups())).toordinal()
+        except ValueError:
+            raise InputError(f"expected a date as {shape}, got {text.decode('utf-8', 'replace')!r}",
+                             file=self.path, record=f"line {n}", field=self.layout.header[self.layout.date]) from None
+
+    def _int(self, cells: list[bytes], index: int, n: int) -> int:
+        try:
+            return int(cells[index])
+        except ValueError:
+            raise InputError(f"expected a whole number, got {cells[index].decode('utf-8', 'replace')!r}",
+                             file=self.path, record=f"line {n}", field=self.layout.header[index]) from None
+
+    def _text(self, value: bytes, n: int, index: int) -> str:
+        try:
+            return value.decode("utf-8").strip()
+        except UnicodeDecodeError as e:
+            raise InputError(f"not UTF-8 text: byte {value[e.start]:#x}", file=self.path,
+                             record=f"line {n}", field=self.layout.header[index]) from None
+
+    def _entry(self, cells: list[bytes], kind_ids: dict[tuple[str, str | None], int]) -> Any:
+        lay = self.layout
+        code = cells[lay.code].decode("ascii", "replace").strip() if lay.code is not None else None
+        label = cells[lay.label].decode("utf-8", "replace").strip() if lay.label is not None else None
+        entry = self.mapping.lookup(code, label)
+        if entry is None:
+            return _UNMAPPED
+        kind_id = kind_ids.get((entry.relation, entry.kind))
+        if kind_id is None:
+            kind_id = kind_ids[(entry.relation, entry.kind)] = len(self.kinds)
+            self.kinds.append(entry)
+        # GDELT rows carry only the code: quote it with the codebook's label
+        self.labels.append(f"'{label}'" if label else f"CAMEO {code} '{entry.label}'")
+        return entry, kind_id, len(self.labels) - 1
+
+    def _actor(self, cells: list[bytes], side: int, n: int) -> int | None:
+        lay = self.layout
+        index = lay.target if side else lay.source
+        if lay.gdelt_actors:
+            code, country, _ = lay.gdelt_actors[side]
+            # one actor per name and country; "=" marks the country itself ("RUSSIA", code RUS)
+            key = cells[index] + b"\t" + cells[country] + (b"=" if cells[code] == cells[country] else b"")
+        else:
+            key = cells[index]
+        found = self.actors.ids.get(key)
+        if found is None:
+            name = self._text(cells[index], n, index)
+            if not name:
+                return None
+            found = self.actors.add(key, self._actor_ref(cells, side, name, n))
+        return found
+
+    def _actor_ref(self, cells: list[bytes], side: int, name: str, n: int) -> DatasetRef:
+        lay, mapping = self.layout, self.mapping
+        if lay.gdelt_actors:
+            code, country, type_code = (cells[i].decode("ascii", "replace").strip() for i in lay.gdelt_actors[side])
+            alpha2 = mapping.alpha3.get(country)
+            if alpha2 is not None and code == country:  # not a region such as AFR
+                return DatasetRef("gdelt", name, type="state", country=alpha2)
+            # generic names ("POLICE") stay apart per country: "POLICE (LBY)"
+            return DatasetRef("gdelt", f"{name} ({country})" if country else name,
+                              type=mapping.gdelt_types.get(type_code), country=alpha2)
+        country = mapping.country(name)
+        if country is not None:
+            return DatasetRef("icews", name, type="state", country=country)
+        # "Police (Libya)": the whole name is the actor, so each country's police stays apart
+        sector = _SECTOR.match(name)
+        type_ = mapping.sectors.get(sector.group(1)) if sector else None
+        column = lay.countries[side]
+        if column is not None:
+            country = mapping.country(self._text(cells[column], n, column))
+        if country is None and sector:
+            country = mapping.country(sector.group(2))
+        return DatasetRef("icews", name, type=type_, country=country)
+
+    def _place(self, cells: list[bytes], n: int) -> int | None:
+        """Where an occupation happened: the event's location, else a target that is a country."""
+        lay, mapping = self.layout, self.mapping
+        parts = [cells[i].strip() for i in lay.place if cells[i].strip()]
+        if parts:
+            key = b", ".join(parts)
+            found = self.places.ids.get(key)
+            if found is None:
+                column = lay.place_country
+                country = None if column is None else mapping.country(self._text(cells[column], n, column))
+                found = self.places.add(key, DatasetRef(lay.dataset, self._text(key, n, lay.place[0]), country=country))
+            return found
+        target = self._actor(cells, 1, n)
+        ref = self.actors.refs[target] if target is not None else None
+        if ref is None or ref.type != "state":
+            return None
+        key = b"\0" + ref.name.encode()
+        found = self.places.ids.get(key)
+        if found is None:
+            # the country code as the place's code keeps its scoped id ("icews:ye") apart
+            # from the actor of the same name ("icews:yemen"): actors and places share ids
+            found = self.places.add(key, DatasetRef(lay.dataset, ref.name, code=ref.country, country=ref.country))
+        return found
+
+    # -- pass 2 ----------------------------------------------------------------------
+    def statements(self, source: str, options: Options, f: BinaryIO) -> Iterator[Record]:
+        """Each group's events by day, cut where the gap exceeds gap_days; a run is a statement."""
+        group, day, gap = self.group, self.day, options.gap_days
+        span = 1 << 23  # past any day ordinal (date.max is 3,652,059)
+        packed = [g * span + d for g, d in zip(group, day)]
+        order = sorted(range(len(packed)), key=packed.__getitem__)  # stable: file order within a day
+        del packed
+        run: list[int] = []
+        for i in order:
+            if run and (group[i] != group[run[-1]] or day[i] - day[run[-1]] > gap):
+                yield from self._statement(run, source, options, f)
+                run = []
+            run.append(i)
+        if run:
+            yield from self._statement(run, source, options, f)
+
+    def _statement(self, run: list[int], source: str, options: Options, f: BinaryIO) -> Iterator[Record]:
+        report, lay = self.report, self.layout
+        report["runs"] += 1
+        if len(run) < options.min_events:
+            report["below_min_events"] += 1
+            return
+        report["statements"] += 1
+        subject, kind_id, obj = self.group_keys[self.group[run[0]]]
+        entry = self.kinds[kind_id]
+        subject_ref = self.actors.refs[subject]
+        object_ref = (self.places if entry.object == "place" else self.actors).refs[obj]
+        first, last = self._iso(self.day[run[0]]), self._iso(self.day[run[-1]])
+        ids = (self.event_id[run[0]], self.event_id[run[-1]]) if lay.event_id is not None else (first, last)
+        data = {"subject": subject_ref, "relation": entry.relation, "object": object_ref,
+                "start": first, "end": last, "source": source,
+                "quote": self._quote(run, entry, subject_ref.name, object_ref.name, first, last, f),
+                "record": f"{ids[0]}..{ids[1]}", "weight": len(run)}
+        if entry.kind is not None:
+            data["kind"] = entry.kind
+        yield Record("statement", data, self.path, f"line {self.line[run[0]]}")
+
+    def _iso(self, day: int) -> str:
+        text = self.iso.get(day)
+        if text is None:
+            text = self.iso[day] = date.fromordinal(day).isoformat()
+        return text
+
+    def _quote(self, run: list[int], entry: Entry, subject: str, obj: str, first: str, last: str,
+               f: BinaryIO) -> str:
+        """A factual rendering: "ICEWS: 3 events 'Provide military aid' from Iran to Iraq between ..."."""
+        counts = Counter(self.label[i] for i in run).most_common() if len(run) > 1 else [(self.label[run[0]], 1)]
+        events = f"{len(run)} event{'s' if len(run) > 1 else ''}"
+        phrase = _PHRASE.get(entry.relation, "from {s} to {o}").format(s=subject, o=obj)
+        when = f"on {first}" if first == last else f"between {first} and {last}"
+        brand = self.layout.dataset.upper()
+        if len(counts) == 1:
+            quote = f"{brand}: {events} {self.labels[counts[0][0]]} {phrase} {when}"
+        else:
+            each = ", ".join(f"{self.labels[label]} {count}" for label, count in counts)
+            quote = f"{brand}: {events} {phrase} {when} ({each})"
+        if self.layout.url is not None:
+            # read back from the file rather than kept for every event
+            f.seek(self.offset[run[0]])
+            url = f.readline().rstrip(b"\r\n").split(b"\t")[self.layout.url].decode("utf-8", "replace").strip()
+            if url:
+                quote += f"; first report: {url}"
+        return quote
+
+
+def _text_of(key: bytes) -> str:
+    return key.decode("utf-8", "replace").replace("\t", " ").strip()
+
+
+def _note(report: dict[str, Any]) -> str | None:
+    """One line for the load report: what the mapping left out, and why events were dropped."""
+    parts = []
+    if report["unmapped"]:
+        top = ", ".join(f"{label!r} {count:,}" for label, count in itertools.islice(report["unmapped"].items(), 5))
+        parts.append(f"cameo: {sum(report['unmapped'].values()):,} of {report['rows']:,} events have a CAMEO code "
+                     f"or label the mapping leaves out ({len(report['unmapped']):,} different; most: {top})")
+    if report["no_place"]:
+        parts.append(f"{sum(report['no_place'].values()):,} events of a place relation name no place")
+    if report["no_actor"]:
+        parts.append(f"{report['no_actor']:,} mapped events lack a source or target actor")
+    if report["self"]:
+        parts.append(f"{report['self']:,} mapped events have one actor as both source and target")
+    if report["below_min_events"]:
+        parts.append(f"{report['below_min_events']:,} runs had fewer events than --min-events")
+    return "; ".join(parts) or None
