@@ -144,3 +144,21 @@ def test_queries_export_browser_favorites(tmp_path):
     assert result.exit_code == 0, result.output
     names = zipfile.ZipFile(out).namelist()
     assert sorted(names) == sorted(f"allegiance/{n}.cypher" for n in core_pack())
+
+
+def test_unmapped_names_round_trip_through_an_alias_file(tmp_path):
+    """--unmapped writes an alias file that --actors loads as is: then nothing is unmapped."""
+    from tests.conftest import FIXTURES
+
+    acd = next((FIXTURES / "ucdp").glob("*acd*.csv"))
+    aliases = tmp_path / "aliases.yaml"
+    first = CliRunner().invoke(cli, ["load", "--format", "ucdp-acd", str(acd), "--unmapped", str(aliases), "--json",
+                                     "--store", str(tmp_path / "a.db")])
+    assert first.exit_code == 0, first.output
+    unmapped = json.loads(first.stdout)["unmapped"]
+    assert unmapped and aliases.read_text(encoding="utf-8").count("  - id: ") == len(unmapped)
+    second = CliRunner().invoke(cli, ["load", "--actors", str(aliases), "--format", "ucdp-acd", str(acd), "--json",
+                                      "--store", str(tmp_path / "b.db")])
+    assert second.exit_code == 0, second.output
+    report = json.loads(second.stdout)
+    assert report["unmapped"] == [] and report["statements_read"] == json.loads(first.stdout)["statements_read"]

@@ -153,16 +153,33 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
 
 
 def _write_unmapped(unmapped: list[dict[str, Any]], path: str) -> None:
-    """An alias file skeleton: map each name by giving it an id of yours (or leave it out)."""
-    import yaml
+    """An alias file that loads as it is: each dataset name becomes an actor of yours with an
+    alias for that dataset; edit ids, names and types first, or map a name to an actor you
+    have by moving its alias there."""
+    import json
 
-    entries = [{"id": "", "name": item["name"], "type": "other",
-                "aliases": [{k: item[k] for k in ("name", "code", "dataset") if item[k]}],
-                "statements": item["statements"]} for item in unmapped]
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+    from allegiance.model.names import slug
+
+    lines = ["# Dataset names no alias maps, most used first. Loaded with --actors, each becomes an",
+             "# actor of yours that the dataset name maps to: edit ids, names and types first.",
+             "actors:"]
+    taken: set[str] = set()
+    for item in unmapped:
+        base = slug(item["name"]) or "actor"
+        actor_id = next(f"{base}-{n}" if n else base for n in range(len(taken) + 1)
+                        if (f"{base}-{n}" if n else base) not in taken)
+        taken.add(actor_id)
+        alias = ", ".join(f"{k}: {text(item[k])}" for k in ("dataset", "code", "name") if item[k])
+        lines += [f"  # {item['statements']:,} statements",
+                  f"  - id: {text(actor_id)}",
+                  f"    name: {text(item['name'])}",
+                  "    type: other",
+                  f"    aliases: [{{{alias}}}]"]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("# Dataset names no alias maps. For each one you want to map, set `id` to one of your\n"
-                "# actors (or a new one), delete the `statements` count, and load this file with --actors.\n")
-        yaml.safe_dump({"actors": entries}, f, allow_unicode=True, sort_keys=False)
+        f.write("\n".join(lines) + "\n")
 
 
 class _LoadProgress:
