@@ -53,6 +53,17 @@ def neo4j_or_fail():
     return store
 
 
+def neo4j_with_example():
+    """``neo4j_or_fail()`` with the example loaded (the Browser tests read it)."""
+    store = neo4j_or_fail()
+    try:
+        load(store, [str(EXAMPLE)])
+    except BaseException:
+        store.close()  # an unclosed driver warns when collected, in whichever test runs then
+        raise
+    return store
+
+
 def _paths(data: tuple[str | Path, ...], folder: Path) -> list[str]:
     """Fixture files as given, YAML texts written to files, in the order given."""
     paths = []

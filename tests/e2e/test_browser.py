@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import os
-import pathlib
 import shutil
 import tempfile
 import urllib.request
@@ -28,10 +27,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from allegiance.queries.browser import browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "libya-2020.yaml"
+from tests.conftest import NEO4J_URI, ROOT, neo4j_with_example
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
-NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 BROWSER_URL = os.environ.get("ALLEGIANCE_NEO4J_BROWSER_URL", "http://127.0.0.1:7474/browser/")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -50,21 +48,8 @@ def _unavailable(problem: str):
 
 
 def _neo4j_or_fail():
-    """A Neo4jStore on the server, with the example loaded; nothing is deleted."""
-    from allegiance.exc import StoreError
-    from allegiance.graph.base import load
-    from allegiance.graph.neo4j_store import Neo4jStore
-
-    try:
-        store = Neo4jStore(NEO4J_URI, os.environ.get("ALLEGIANCE_NEO4J_USER", "neo4j"), _password())
-    except StoreError as e:
-        _unavailable(f"Neo4j is not reachable at {NEO4J_URI}: {e}")
-    try:
-        load(store, [str(EXAMPLE)])
-    except BaseException:
-        store.close()  # an unclosed driver warns when collected, in whichever test runs then
-        raise
-    return store
+    """Neo4j with the example loaded; under CI=true a missing server fails, never skips."""
+    return neo4j_with_example()
 
 
 def _chromium_or_fail():

@@ -11,12 +11,10 @@ import re
 import zipfile
 from datetime import date
 
-import pytest
-
 from allegiance.queries.browser import DEFAULT_EXAMPLES, browser_favorites, day_expr, write_favorites_zip
 from allegiance.queries.pack import STANDARD_PARAMS, core_pack, load_pack
 from allegiance.queries.runner import bind
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, neo4j_with_example
 
 NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 PARAM_LINE = re.compile(r"^:param (\w+) => (.+);$")
@@ -35,24 +33,8 @@ def _params(text: str) -> dict[str, str]:
 
 
 def _neo4j_or_fail():
-    """A Neo4jStore on the server, with the example loaded; nothing is deleted."""
-    from allegiance.exc import StoreError
-    from allegiance.graph.base import load
-    from allegiance.graph.neo4j_store import Neo4jStore
-
-    try:
-        store = Neo4jStore(NEO4J_URI, os.environ.get("ALLEGIANCE_NEO4J_USER", "neo4j"),
-                           os.environ.get("ALLEGIANCE_NEO4J_PASSWORD", "allegiance-dev"))
-    except StoreError as e:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Neo4j is required under CI=true and is not reachable at {NEO4J_URI}: {e}")
-        pytest.skip(f"{e}; start it with: bash scripts/neo4j-local start")
-    try:
-        load(store, [str(EXAMPLE)])
-    except BaseException:
-        store.close()  # an unclosed driver warns when collected, in whichever test runs then
-        raise
-    return store
+    """Neo4j with the example loaded; under CI=true a missing server fails, never skips."""
+    return neo4j_with_example()
 
 
 # -- the files ---------------------------------------------------------------------

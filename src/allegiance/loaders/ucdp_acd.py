@@ -213,6 +213,21 @@ def _side(row: dict[str, str], side: str, where: str, path: str) -> tuple[list[s
     return ids, names
 
 
+def match_known(ids: Iterable[str], names: Iterable[str], known: dict[str, set[str]],
+                ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Pair each id with the one name the file gives it elsewhere; UCDP lists ids and names
+    in different orders, so position says nothing. Returns pairs, ids left, names left."""
+    names_left, pairs, ids_left = list(names), [], []
+    for id_ in ids:
+        found = [n for n in names_left if n in known.get(id_, ())]
+        if len(found) == 1:
+            pairs.append((id_, found[0]))
+            names_left.remove(found[0])
+        else:
+            ids_left.append(id_)
+    return pairs, ids_left, names_left
+
+
 class Pairing:
     """Which UCDP actor id goes with which name, as the whole file tells it."""
 
@@ -248,15 +263,7 @@ class Pairing:
                            if len(ids) == 1 and name.startswith(GOVERNMENT)}
 
     def _match(self, ids: Iterable[str], names: Iterable[str]) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-        names_left, pairs, ids_left = list(names), [], []
-        for id_ in ids:
-            known = [n for n in names_left if n in self.names.get(id_, ())]
-            if len(known) == 1:
-                pairs.append((id_, known[0]))
-                names_left.remove(known[0])
-            else:
-                ids_left.append(id_)
-        return pairs, ids_left, names_left
+        return match_known(ids, names, self.names)
 
     def pair(self, ids: list[str], names: list[str]) -> list[tuple[str | None, str]]:
         """(code, name) per party; code None where the file never tells which id it is."""

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
-from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, read_header, read_rows
+from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, match_known, read_header, read_rows
 
 DATASET = "ucdp-esd"
 # UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
@@ -105,14 +105,7 @@ class _Names:
         ids, names = _lists(row)
         if len(ids) == len(names):
             return list(zip(ids, names))
-        names_left, pairs, ids_left = list(names), [], []
-        for id_ in ids:
-            known = [n for n in names_left if n in self.names.get(id_, ())]
-            if len(known) == 1:
-                pairs.append((id_, known[0]))
-                names_left.remove(known[0])
-            else:
-                ids_left.append(id_)
+        pairs, ids_left, names_left = match_known(ids, names, self.names)
         if len(ids_left) == 1 and len(names_left) == 1:
             return [*pairs, (ids_left[0], names_left[0])]
         self.unnamed.update((row["id"], id_) for id_ in ids_left)
