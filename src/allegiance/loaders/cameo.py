@@ -20,24 +20,19 @@ and told in a closing note record.
 from __future__ import annotations
 
 import itertools
-import operator
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any, BinaryIO
-
-import yaml
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
-from allegiance.model import actor_types, relation_types
-from allegiance.model.names import name_key, slug
+from allegiance.loaders.cameo_layouts import Layout, detect
+from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
+from allegiance.model.names import slug
 
 last_report: dict[str, Any] | None = None  # the counts of the latest read(); see _new_report
 
@@ -48,216 +43,6 @@ _SECTOR = re.compile(r"^(.*\S) \(([^()]+)\)$")  # ICEWS "Police (Libya)"
 _UNMAPPED = object()
 _PHRASE = {"supports": "from {s} to {o}", "opposes": "by {s} against {o}",
            "mediates": "by {s} with {o}", "controls": "by {s} in {o}"}
-
-
-# -- the mapping ---------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Entry:
-    code: str
-    label: str
-    relation: str
-    kind: str | None
-    object: str  # "actor" or "place", as the relation type declares
-
-
-@dataclass(frozen=True)
-class Mapping:
-    codes: dict[str, Entry]
-    labels: dict[str, Entry]  # case-folded label -> entry
-    sectors: dict[str, str]  # ICEWS sector ("Police") -> actor type
-    gdelt_types: dict[str, str]  # GDELT type code ("GOV") -> actor type
-    countries: dict[str, str]  # name_key(country name) -> ISO alpha-2
-    alpha3: dict[str, str]  # ISO alpha-3 (GDELT's country codes) -> alpha-2
-
-    def lookup(self, code: str | None, label: str | None) -> Entry | None:
-        if code:
-            entry = self.codes.get(code) or (self.codes.get(code[:3]) if len(code) == 4 else None)
-            if entry is not None:
-                return entry
-        return self.labels.get(label.casefold()) if label else None
-
-    def country(self, name: str) -> str | None:
-        return self.countries.get(name_key(name)) if name else None
-
-
-SECTIONS = ("codes", "icews_sectors", "gdelt_types", "countries")
-_CODE = re.compile(r"^\d{2,4}$")
-
-
-@cache
-def _packaged() -> dict[str, Any]:
-    text = resources.files("allegiance.schema").joinpath("cameo.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-@cache
-def _packaged_mapping() -> Mapping:
-    return _build(_packaged(), "schema/cameo.yaml")
-
-
-def load_mapping(path: str | None = None) -> Mapping:
-    """The packaged mapping, or with the sections a user's file gives replaced."""
-    if path is None:
-        return _packaged_mapping()
-    try:
-        with open(path, encoding="utf-8") as f:
-            user = yaml.safe_load(f)
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the CAMEO mapping: {e}", file=path) from None
-    except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML: {e}", file=path) from None
-    if not isinstance(user, dict):
-        raise InputError(f"expected a mapping with sections {', '.join(SECTIONS)}", file=path)
-    return _build({**_packaged(), **user}, path)
-
-
-def _build(data: dict[str, Any], origin: str) -> Mapping:
-    def fail(message: str, where: str) -> InputError:
-        return InputError(message, file=origin, field=where)
-
-    for section in data:
-        if section not in SECTIONS:
-            raise fail(f"unknown section; expected {', '.join(SECTIONS)}", str(section))
-    for section in SECTIONS:
-        if not isinstance(data.get(section), dict):
-            raise fail("expected a mapping", section)
-    relations, types = relation_types(), actor_types()
-    codes = {}
-    for code, spec in data["codes"].items():
-        where = f"codes.{code}"
-        if not isinstance(code, str) or not _CODE.match(code):
-            # YAML reads an unquoted 072 as the number 58
-            raise fail(f'a CAMEO code must be quoted digits such as "072", got {code!r}', where)
-        if not isinstance(spec, dict) or set(spec) - {"label", "relation", "kind"}:
-            raise fail("expected {label, relation, kind}", where)
-        label, relation, kind = spec.get("label"), spec.get("relation"), spec.get("kind")
-        if not isinstance(label, str) or not label.strip():
-            raise fail("a code needs its label", where)
-        if relation not in relations:
-            raise fail(f"unknown relation {relation!r}; expected one of {', '.join(relations)}", where)
-        if kind is not None and kind not in relations[relation].kinds:
-            raise fail(f"unknown kind {kind!r} for {relation}; expected one of "
-                       f"{', '.join(relations[relation].kinds)}", where)
-        codes[code] = Entry(code, label.strip(), relation, kind, relations[relation].object)
-    labels = {e.label.casefold(): e for e in codes.values()}
-
-    def typed(section: str) -> dict[str, str]:
-        table = {}
-        for type_, names in data[section].items():
-            if type_ not in types:
-                raise fail(f"unknown actor type {type_!r}; expected one of {', '.join(types)}", f"{section}.{type_}")
-            if not isinstance(names, list):
-                raise fail("expected a list", f"{section}.{type_}")
-            table.update((str(name), type_) for name in names)
-        return table
-
-    countries, alpha3 = {}, {}
-    for alpha2, names in data["countries"].items():
-        if not (isinstance(alpha2, str) and len(alpha2) == 2 and isinstance(names, list) and names):
-            raise fail("expected an alpha-2 code and a list [alpha-3, names...]", f"countries.{alpha2}")
-        alpha3[str(names[0])] = alpha2
-        countries.update((name_key(str(name)), alpha2) for name in names[1:])
-    return Mapping(codes, labels, typed("icews_sectors"), typed("gdelt_types"), countries, alpha3)
-
-
-# -- the layouts ---------------------------------------------------------------------
-def _gdelt_header(adm2: bool, url: bool) -> tuple[str, ...]:
-    """GDELT's event columns in codebook order; 2.0 adds ADM2Code to each location."""
-    actor = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-             "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
-    geo = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
-    columns = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
-    columns += [f"{who}{what}" for who in ("Actor1", "Actor2") for what in actor]
-    columns += ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-                "NumMentions", "NumSources", "NumArticles", "AvgTone"]
-    columns += [f"{where}_{what}" for where in ("Actor1Geo", "Actor2Geo", "ActionGeo") for what in geo
-                if adm2 or what != "ADM2Code"]
-    return (*columns, "DATEADDED", *(("SOURCEURL",) if url else ()))
-
-
-# 57 columns: GDELT 1.0 backfiles (to March 2013); 58: its daily files, which add
-# SOURCEURL; 61: GDELT 2.0, which adds ADM2Code to each of the three locations.
-GDELT = {57: ("1.0", _gdelt_header(False, False)), 58: ("1.0", _gdelt_header(False, True)),
-         61: ("2.0", _gdelt_header(True, True))}
-ICEWS_KG = ("source", "event", "target", "date")
-ICEWS_REQUIRED = ("Source Name", "Target Name", "Event Date")
-ICEWS_EVENT = ("CAMEO Code", "Event Text")  # at least one
-EXPECTED = ("ICEWS events (4 tab-separated columns: source, event, target, date; or ICEWS's export "
-            "with a header row naming Source Name, Event Text or CAMEO Code, Target Name, Event Date) "
-            "or GDELT 1.0/2.0 events (57, 58 or 61 tab-separated columns)")
-
-
-@dataclass
-class Layout:
-    name: str  # icews-kg, icews, gdelt-1.0, gdelt-2.0
-    dataset: str  # icews or gdelt: the DatasetRefs' dataset
-    header: tuple[str, ...]  # column names, for errors
-    has_header: bool
-    source: int
-    target: int
-    date: int
-    event_key: Callable[[list[bytes]], bytes]  # the cells that decide the mapping
-    code: int | None = None
-    label: int | None = None
-    event_id: int | None = None
-    url: int | None = None
-    countries: tuple[int | None, int | None] = (None, None)  # ICEWS Source/Target Country
-    place: tuple[int, ...] = ()  # location columns, most specific first
-    place_country: int | None = None
-    gdelt_actors: tuple[tuple[int, int, int], ...] = ()  # per side: Code, CountryCode, Type1Code
-    width: int | None = None  # exact column count (headerless layouts)
-    need: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        used = [self.source, self.target, self.date, self.code, self.label, self.event_id, self.url,
-                *self.countries, *self.place, self.place_country, *itertools.chain(*self.gdelt_actors)]
-        self.need = max(i for i in used if i is not None) + 1
-
-
-def detect(first: bytes, path: str) -> Layout:
-    cells = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n").split(b"\t")
-    if not first.strip():
-        raise InputError(f"empty first line; expected {EXPECTED}", file=path, record="line 1")
-    names = tuple(c.decode("utf-8", "replace").strip() for c in cells)
-    if any(name in ICEWS_REQUIRED for name in names):
-        return _icews_export(names, path)
-    if len(cells) == 4:
-        return Layout("icews-kg", "icews", ICEWS_KG, False, 0, 2, 3, operator.itemgetter(1), label=1, width=4)
-    if len(cells) in GDELT:
-        version, header = GDELT[len(cells)]
-        at = header.index
-        return Layout(
-            f"gdelt-{version}", "gdelt", header, False, at("Actor1Name"), at("Actor2Name"), at("SQLDATE"),
-            operator.itemgetter(at("EventCode")), code=at("EventCode"), event_id=at("GLOBALEVENTID"),
-            url=at("SOURCEURL") if "SOURCEURL" in header else None, place=(at("ActionGeo_FullName"),),
-            gdelt_actors=tuple((at(f"{a}Code"), at(f"{a}CountryCode"), at(f"{a}Type1Code"))
-                               for a in ("Actor1", "Actor2")),
-            width=len(cells))
-    raise InputError(f"expected {EXPECTED}; got {len(cells)} columns", file=path, record="line 1")
-
-
-def _icews_export(names: tuple[str, ...], path: str) -> Layout:
-    def at(name: str) -> int | None:
-        return names.index(name) if name in names else None
-
-    for name in ICEWS_REQUIRED:
-        if at(name) is None:
-            raise InputError(f"missing column {name!r}; ICEWS's export needs {', '.join(ICEWS_REQUIRED)} "
-                             f"and {' or '.join(ICEWS_EVENT)}", file=path, record="line 1", field=name)
-    code, label = at("CAMEO Code"), at("Event Text")
-    if code is None and label is None:
-        raise InputError(f"missing column {ICEWS_EVENT[0]!r}; ICEWS's export needs {' or '.join(ICEWS_EVENT)}",
-                         file=path, record="line 1", field=ICEWS_EVENT[0])
-    if code is not None and label is not None:
-        def event_key(cells: list[bytes]) -> bytes:
-            return cells[code] + b"\t" + cells[label]
-    else:
-        event_key = operator.itemgetter(code if code is not None else label)
-    place = tuple(i for i in (at("City"), at("District"), at("Province"), at("Country")) if i is not None)
-    return Layout("icews", "icews", names, True, at("Source Name"), at("Target Name"), at("Event Date"),
-                  event_key, code=code, label=label, event_id=at("Event ID"),
-                  countries=(at("Source Country"), at("Target Country")), place=place,
-                  place_country=at("Country"))
 
 
 def _source(layout: Layout, years: tuple[int, int] | None) -> dict[str, str]:
