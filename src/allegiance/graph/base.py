@@ -11,12 +11,14 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from allegiance.loaders import Options, read_records
-from allegiance.loaders.assemble import Assembler, Known
-from allegiance.loaders.records import Record
-from allegiance.model import Statement
+if TYPE_CHECKING:  # the loaders are imported when a load runs: queries do not pay for them
+    from allegiance.loaders import Options
+    from allegiance.loaders.assemble import Assembler
+    from allegiance.model import Known
+    from allegiance.loaders.records import Record
+    from allegiance.model import Statement
 
 # progress(phase, count, done, total): "read" while files are read and checked (count
 # statements so far, done/total bytes); "write" once when the store starts writing (count
@@ -101,6 +103,9 @@ def load(
     ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
     ``fmt`` says; ``options`` go to the dataset readers.
     """
+    from allegiance.loaders import read_records
+    from allegiance.loaders.assemble import Assembler
+
     assembler = Assembler(store.known(), create_missing=create_missing)
     report = LoadReport(files=[*actors, *paths])
     inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
@@ -136,6 +141,8 @@ def load(
 
 def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = None) -> LoadReport:
     """Copy every entity and statement of ``source`` into ``target`` (idempotent)."""
+    from allegiance.loaders.assemble import Assembler
+
     assembler = Assembler(target.known())
     theirs = source.known()
     for kind, table in (("source", theirs.sources), ("actor", theirs.actors), ("place", theirs.places)):

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
@@ -34,8 +34,10 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
-from allegiance.loaders.assemble import Assembler, Known
-from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
+from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
+
+if TYPE_CHECKING:
+    from allegiance.loaders.assemble import Assembler
 
 LOCK_TIMEOUT = 120.0
 

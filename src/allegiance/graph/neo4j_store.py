@@ -19,7 +19,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
@@ -32,9 +32,11 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
-from allegiance.loaders.assemble import Assembler, Known
-from allegiance.model import Actor, PartialDate, Place, Source, Statement, relation_types
+from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START
+
+if TYPE_CHECKING:
+    from allegiance.loaders.assemble import Assembler
 
 BATCH = 10_000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

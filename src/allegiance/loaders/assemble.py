@@ -8,22 +8,12 @@ stays bounded by the entities, not by the statements.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 from allegiance.exc import InputError, UnknownReference
 from allegiance.loaders.records import NOTE, DatasetRef, Record, to_actor, to_place, to_source
-from allegiance.model import Actor, Place, ScopedAlias, Source, Statement, relation_types
+from allegiance.model import Actor, Known, Place, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
-
-
-@dataclass
-class Known:
-    """What the store already holds, so that a load can refer to it."""
-
-    actors: dict[str, Actor] = field(default_factory=dict)
-    places: dict[str, Place] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
 
 
 class Assembler:

@@ -1,7 +1,7 @@
 """The data model: partial dates, actors, places, sources, statements, relation types."""
 
-from allegiance.model.entities import Actor, Place, ScopedAlias, Source, Statement
+from allegiance.model.entities import Actor, Known, Place, ScopedAlias, Source, Statement
 from allegiance.model.partial_date import PartialDate
 from allegiance.model.vocabulary import RelationType, actor_types, relation_types
 
-__all__ = ["Actor", "Place", "PartialDate", "RelationType", "ScopedAlias", "Source", "Statement", "actor_types", "relation_types"]
+__all__ = ["Actor", "Known", "Place", "PartialDate", "RelationType", "ScopedAlias", "Source", "Statement", "actor_types", "relation_types"]

@@ -121,3 +121,12 @@ class Statement:
     def hi_precision(self) -> int:
         last = self.on or self.end
         return last.precision if last else 0
+
+
+@dataclass
+class Known:
+    """What the store already holds, so that a load can refer to it."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)

@@ -19,7 +19,9 @@
 // column contested: bool        denied at the date that counts
 MATCH (s:Actor)-[r]->(o)
 WHERE r.known <= $known_at
-OPTIONAL MATCH (b:Actor)-[r2]->(o)
+// Successors are looked up on CONTROLS, the one exclusive type (a test keeps it so): an
+// untyped pattern here pairs every edge with every other edge into the same node.
+OPTIONAL MATCH (b:Actor)-[r2:CONTROLS]->(o)
 WHERE r.exclusive AND NOT r.negated AND r2.relation = r.relation AND b.id <> s.id
   AND NOT r2.negated AND r2.known <= $known_at AND r2.lo > r.lo
 WITH s, o, r, min(r2.lo) AS next_lo
