@@ -123,3 +123,15 @@ def test_two_processes_loading_at_once_both_land(tmp_path):
         assert p.returncode == 0, err
     with EmbeddedStore(path, read_only=True) as store:
         assert store.stats()["statements"] == 2
+
+
+def test_the_cache_size_can_be_capped(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLEGIANCE_BUFFER_POOL_MB", "256")
+    assert embedded._buffer_pool() == 256 * 2**20
+    EmbeddedStore(tmp_path / "s.db").close()
+    monkeypatch.setenv("ALLEGIANCE_BUFFER_POOL_MB", "lots")
+    with pytest.raises(StoreError) as info:
+        EmbeddedStore(tmp_path / "s.db")
+    assert str(info.value) == "ALLEGIANCE_BUFFER_POOL_MB: expected a number of megabytes, got 'lots'"
+    monkeypatch.delenv("ALLEGIANCE_BUFFER_POOL_MB")
+    assert embedded._buffer_pool() <= 8 * 2**30

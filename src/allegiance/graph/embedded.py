@@ -64,6 +64,20 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _buffer_pool() -> int:
+    """Bytes LadybugDB may cache: ``ALLEGIANCE_BUFFER_POOL_MB``, else a quarter of the memory
+    (at most 8 GiB). LadybugDB's own default, 80% of the memory, lets one runaway query
+    take the whole machine."""
+    given = os.environ.get("ALLEGIANCE_BUFFER_POOL_MB")
+    if given:
+        try:
+            return int(given) * 2**20
+        except ValueError:
+            raise StoreError(f"ALLEGIANCE_BUFFER_POOL_MB: expected a number of megabytes, got {given!r}") from None
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return min(memory // 4, 8 * 2**30)
+
+
 class EmbeddedStore(GraphStore):
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
         import ladybug  # lazy: `allegiance --help` must not pay for it
@@ -74,9 +88,10 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not an allegiance store")
+        pool = _buffer_pool()
         self._lock = self._take_lock(read_only)
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=pool)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
             self._lock.close()
@@ -294,6 +309,6 @@ def _plain(value: Any) -> Any:
     """LadybugDB returns sums as Decimal; answers are plain JSON-able values."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
+    if isinstance(value, list) and not all(type(v) is str for v in value):  # ids: most lists
         return [_plain(v) for v in value]
     return value

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from allegiance.exc import DateError
 
@@ -35,12 +36,26 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    # First and last day as ordinals, computed once: every interval test reads them, a
+    # million times in a large load.
+    lo: int = field(init=False, repr=False, compare=False)
+    hi: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lo", self.earliest.toordinal())
+        object.__setattr__(self, "hi", self.latest.toordinal())
 
     @classmethod
     def parse(cls, value: object) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a date, or an int year)."""
         if isinstance(value, PartialDate):
             return value
+        if isinstance(value, str):
+            return _parse_text(value)  # cached: a dataset repeats a few thousand dates
+        return cls._parse(value)
+
+    @classmethod
+    def _parse(cls, value: object) -> PartialDate:
         if isinstance(value, dt.datetime):
             raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got a date and time {value.isoformat()!r}")
         if isinstance(value, dt.date):
@@ -79,14 +94,6 @@ class PartialDate:
         month = self.month or 12
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    @property
-    def lo(self) -> int:
-        return self.earliest.toordinal()
-
-    @property
-    def hi(self) -> int:
-        return self.latest.toordinal()
-
     def __str__(self) -> str:
         if self.day is not None:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
@@ -96,6 +103,11 @@ class PartialDate:
 
     def __repr__(self) -> str:
         return f"PartialDate({str(self)!r})"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> PartialDate:
+    return PartialDate._parse(text)
 
 
 def interval(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None = None) -> tuple[int, int]:
@@ -111,6 +123,7 @@ def encode_bound(day: int, precision: int) -> int:
     return day * 4 + precision
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a big answer repeats the same few thousand bounds
 def decode_bound(key: int | None) -> str | None:
     """The partial date of precision ``key % 4`` that contains day ``key // 4``.
 
