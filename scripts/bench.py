@@ -38,7 +38,8 @@ KINDS = {
 }
 WORDS = ("according to officials the group received shipments of arms and money from its "
          "patron while fighters crossed the border near the city despite denials by").split()
-# Whole-run targets from the brief; a load target scales with the statement count.
+# The targets. The load's scales with the statement count, so below ~100k statements
+# the command's fixed start-up (about 0.3 s) alone can miss it.
 LOAD_RATE_TARGET = 1_000_000 / 60  # 1M statements in 60 s
 BACKERS_MS_TARGET, QUERY_CMD_MS_TARGET, HELP_MS_TARGET = 10.0, 1000.0, 300.0
 
@@ -94,11 +95,12 @@ def generate(path: Path, statements: int, actors: int, seed: int) -> dict[str, i
 
 
 # -- measuring -------------------------------------------------------------------
-def run_child(args: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB) and stdout of one child; raises if it fails.
+def run_child(args: list[str]) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS (KiB), stdout and CPU seconds of one child; raises if it fails.
 
     os.wait4 gives this child's own rusage: the same ru_maxrss that
-    getrusage(RUSAGE_CHILDREN) reports, but not mixed with earlier children.
+    getrusage(RUSAGE_CHILDREN) reports, but not mixed with earlier children. CPU time
+    (user + system) is less swayed than wall time by other work on a shared machine.
     """
     start = time.perf_counter()
     with open(os.devnull, "w") as null:
@@ -109,7 +111,7 @@ def run_child(args: list[str]) -> tuple[float, int, str]:
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed with exit code {proc.returncode}")
-    return elapsed, usage.ru_maxrss, out
+    return elapsed, usage.ru_maxrss, out, usage.ru_utime + usage.ru_stime
 
 
 def timed_ms(fn, repeat: int) -> list[float]:
@@ -133,7 +135,7 @@ def store_bytes(store: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in sorted(store.parent.glob(store.name + "*")) if p.is_file()}
 
 
-def in_process(store: Path, actors: int, rng: random.Random) -> dict[str, object]:
+def in_process(store: Path, actors: int, rng: random.Random, whole_graph: bool) -> dict[str, object]:
     from allegiance.exc import StoreError
     from allegiance.graph import open_store
     from allegiance.queries.pack import core_pack
@@ -167,7 +169,7 @@ def in_process(store: Path, actors: int, rng: random.Random) -> dict[str, object
         big = (("who_backs_whom_2010", "who-backs-whom", {}, "2010"),
                ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None),
                ("timeline_one_actor", "timeline", {"actor": picks[1]}, None))
-        for label, name, params, as_of in big:
+        for label, name, params, as_of in big if whole_graph else big[2:]:
             times, start = [], time.perf_counter()
             try:
                 for _ in range(3):
@@ -187,7 +189,22 @@ def machine() -> dict[str, object]:
     mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
     return {"nproc": len(os.sched_getaffinity(0)), "mem_gib": round(int(mem) / 2**20, 1),
             "python": platform.python_version(), "ladybug": metadata.version("ladybug"),
-            "allegiance": metadata.version("allegiance"), "platform": platform.platform()}
+            "allegiance": metadata.version("allegiance"), "platform": platform.platform(),
+            # Other work on the machine skews every figure: say how busy it was.
+            "loadavg_1m_at_start": round(os.getloadavg()[0], 2), "commit": commit()}
+
+
+def commit() -> str:
+    """The checkout measured, marked dirty when src/ has uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("-dirty" if dirty else "")
 
 
 # -- report ----------------------------------------------------------------------
@@ -199,9 +216,10 @@ def table(r: dict) -> str:
     q, c = r["queries"], r["commands"]
     lines = [
         f"allegiance benchmark: {r['data']['statements']:,} statements, {r['data']['actors']:,} actors, "
-        f"{r['data']['sources']:,} sources (seed {r['seed']})",
+        f"{r['data']['sources']:,} sources (seed {r['seed']}), commit {r['machine']['commit']}",
         f"machine: {r['machine']['nproc']} cores, {r['machine']['mem_gib']} GiB, Python {r['machine']['python']}, "
-        f"ladybug {r['machine']['ladybug']}",
+        f"ladybug {r['machine']['ladybug']}, load average {r['machine']['loadavg_1m_at_start']} at start, "
+        f"{r['loadavg_1m_at_end']} at end",
         "",
         f"{'measure':<44} {'figure':>16}  target",
         f"{'generate JSONL (not part of load)':<44} {r['generate_s']:>14.1f} s",
@@ -213,12 +231,14 @@ def table(r: dict) -> str:
 
     ld = r["load"]
     row("load, fresh store (whole command)", f"{ld['seconds']:.1f} s",
-        f"{verdict(ld['pass'])} (< {ld['target_s']:.0f} s at this size)")
+        f"{verdict(ld['pass'])} (< {ld['target_s']:.3g} s at this size)")
+    row("  CPU time (user + system)", f"{ld['cpu_seconds']:.1f} s")
     row("  statements/s", f"{ld['statements_per_s']:,.0f}")
     row("  peak RSS of the load", f"{ld['peak_rss_mib']:,.0f} MiB")
     rl = r["reload"]
     row("load again, same file", f"{rl['seconds']:.1f} s",
         f"statements_added = {rl['statements_added']} ({verdict(rl['statements_added'] == 0)})")
+    row("  CPU time (user + system)", f"{rl['cpu_seconds']:.1f} s")
     row("  peak RSS of the reload", f"{rl['peak_rss_mib']:,.0f} MiB")
     row("store on disk", f"{r['store_mib']:,.1f} MiB")
     for key, name in (("backers_as_of", "backers, as_of 2010-05 (200 actors)"),
@@ -231,9 +251,12 @@ def table(r: dict) -> str:
     row("  of which actor lookup (median)", f"{q['actor_lookup']['median_ms']:.2f} ms")
     for key, name in (("who_backs_whom_2010", "who-backs-whom --as-of 2010"),
                       ("changes_2005_2010", "changes 2005 -> 2010"), ("timeline_one_actor", "timeline, one actor")):
-        s = q[key]
-        if "error" in s:
-            row(name, f"FAILED {s['failed_after_ms'] / 1000:,.0f} s", s["error"][-60:])
+        s = q.get(key, {"error": "skipped (--no-whole-graph)", "failed_after_ms": 0})
+        if "skipped" in s.get("error", ""):
+            row(name, "skipped")
+        elif "error" in s:
+            reason = s["error"].split("refused the query: ")[-1]
+            row(name, f"FAILED after {s['failed_after_ms'] / 1000:,.0f} s", reason[:70] + "..." * (len(reason) > 70))
         else:
             row(f"{name} ({s['rows']:,} rows)", f"{s['median_ms']:,.0f} ms")
     row("  peak RSS of the in-process queries", f"{q['peak_rss_mib']:,} MiB")
@@ -251,6 +274,9 @@ def main() -> None:
     ap.add_argument("--out", default="bench-out", help="Folder for the data and the store (emptied first).")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="Also print every figure as one JSON object.")
+    ap.add_argument("--no-whole-graph", action="store_true",
+                    help="Skip who-backs-whom and changes: at 1M statements `changes` fills LadybugDB's "
+                         "buffer pool (80%% of RAM by default) before failing; spare a shared machine.")
     args = ap.parse_args()
 
     out = Path(args.out).resolve()
@@ -267,15 +293,15 @@ def main() -> None:
 
     print("loading into a fresh store...", file=sys.stderr)
     load_cmd = [CLI, "load", str(data), "--store", str(store), "--json"]
-    seconds, rss, text = run_child(load_cmd)
+    seconds, rss, text, cpu = run_child(load_cmd)
     report = json.loads(text)
-    target_s = 60 * args.statements / 1_000_000
-    r["load"] = {"seconds": round(seconds, 2), "statements_per_s": round(args.statements / seconds),
+    target_s = args.statements / LOAD_RATE_TARGET
+    r["load"] = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "statements_per_s": round(args.statements / seconds),
                  "peak_rss_mib": round(rss / 1024), "statements_added": report["statements_added"],
                  "target_s": target_s, "pass": seconds < target_s}
     print(f"  {r['load']}\nloading the same file again...", file=sys.stderr)
-    seconds, rss, text = run_child(load_cmd)
-    r["reload"] = {"seconds": round(seconds, 2), "peak_rss_mib": round(rss / 1024),
+    seconds, rss, text, cpu = run_child(load_cmd)
+    r["reload"] = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(rss / 1024),
                    "statements_added": json.loads(text)["statements_added"]}
     print(f"  {r['reload']}", file=sys.stderr)
     files = store_bytes(store)
@@ -283,7 +309,7 @@ def main() -> None:
 
     print("querying in-process...", file=sys.stderr)
     rng = random.Random(args.seed + 1)
-    r["queries"] = in_process(store, args.actors, rng)
+    r["queries"] = in_process(store, args.actors, rng, whole_graph=not args.no_whole_graph)
 
     print("timing whole commands...", file=sys.stderr)
     actor = f"a{rng.randint(1, args.actors)}"
@@ -294,11 +320,12 @@ def main() -> None:
         "help": summary([run_child([CLI, "--help"])[0] * 1000 for _ in range(20)]),
     }
     r["targets"] = {
-        "load_1m_under_60s": r["load"]["pass"],
+        "load_at_60s_per_1m": r["load"]["pass"],
         "backers_under_10ms": r["queries"]["backers_as_of"]["median_ms"] < BACKERS_MS_TARGET,
         "query_command_under_1s": r["commands"]["query_backers"]["median_ms"] < QUERY_CMD_MS_TARGET,
         "help_under_300ms": r["commands"]["help"]["median_ms"] < HELP_MS_TARGET,
     }
+    r["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
     print(table(r))
     if args.json:
         print(json.dumps(r, indent=2))
