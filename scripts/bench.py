@@ -275,8 +275,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="Also print every figure as one JSON object.")
     ap.add_argument("--no-whole-graph", action="store_true",
-                    help="Skip who-backs-whom and changes: at 1M statements `changes` fills LadybugDB's "
-                         "buffer pool (80%% of RAM by default) before failing; spare a shared machine.")
+                    help="Skip who-backs-whom and changes, the whole-graph queries (seconds each at 1M).")
     args = ap.parse_args()
 
     out = Path(args.out).resolve()
