@@ -74,9 +74,29 @@ class GraphStore(ABC):
     def statements(self) -> Iterator[Statement]:
         """Every statement the store holds (to copy a store, or rebuild it)."""
 
-    @abstractmethod
     def stats(self) -> dict[str, Any]:
-        """Counts: statements, actors, places, sources, relations by type."""
+        """Counts: statements, denials, relations, actors, places, sources, edges by type;
+        then where the store is (``describe``)."""
+        from allegiance.model import relation_types
+
+        def one(cypher: str) -> Any:
+            return self.run(cypher, {})[1][0][0]
+
+        counts = {
+            "statements": one("MATCH (s:Statement) RETURN count(s)"),
+            "denials": one("MATCH (s:Statement) WHERE s.negated RETURN count(s)"),
+            "relations": one("MATCH (s:Statement) RETURN count(DISTINCT s.subject + '|' + s.relation + '|' + s.object)"),
+            "actors": one("MATCH (a:Actor) RETURN count(a)"),
+            "places": one("MATCH (p:Place) RETURN count(p)"),
+            "sources": one("MATCH (s:Source) RETURN count(s)"),
+            "by_relation": {name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)")
+                            for name, rtype in relation_types().items()},
+        }
+        return {**counts, **self.describe()}
+
+    @abstractmethod
+    def describe(self) -> dict[str, Any]:
+        """Where the store is, for ``stats``: never credentials."""
 
     def close(self) -> None:  # noqa: B027 - optional for stores with nothing to release
         pass

@@ -186,26 +186,11 @@ class EmbeddedStore(GraphStore):
         yield from (statement_from_row(dict(zip(STATEMENT_FIELDS, row))) for row in self._rows(
             "MATCH (s:Statement) RETURN " + ", ".join(f"s.{f}" for f in STATEMENT_FIELDS) + " ORDER BY s.id"))
 
-    def stats(self) -> dict[str, Any]:
-        def one(cypher: str) -> Any:
-            return _plain(next(self._rows(cypher))[0])
+    def describe(self) -> dict[str, Any]:
+        return {"store": str(self.path),
+                "store_bytes": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())}
 
-        counts = {
-            "statements": one("MATCH (s:Statement) RETURN count(s)"),
-            "denials": one("MATCH (s:Statement) WHERE s.negated RETURN count(s)"),
-            "relations": one("MATCH (s:Statement) RETURN count(DISTINCT s.subject + '|' + s.relation + '|' + s.object)"),
-            "actors": one("MATCH (a:Actor) RETURN count(a)"),
-            "places": one("MATCH (p:Place) RETURN count(p)"),
-            "sources": one("MATCH (s:Source) RETURN count(s)"),
-        }
-        counts["by_relation"] = {
-            name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)") for name, rtype in relation_types().items()
-        }
-        counts["store"] = str(self.path)
-        counts["store_bytes"] = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
-        return counts
-
-    # -- writing -------------------------------------------------------------
+    # -- writing -----------------------------------------------------------------
     def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
               progress: Progress | None = None) -> None:
         """All or nothing: one transaction of COPYs (no progress to report inside it)."""

@@ -170,23 +170,8 @@ class Neo4jStore(GraphStore):
         for record in records:
             yield statement_from_row(record.data())
 
-    def stats(self) -> dict[str, Any]:
-        def one(cypher: str) -> Any:
-            return self._execute(cypher)[0][0][0]
-
-        counts = {
-            "statements": one("MATCH (s:Statement) RETURN count(s)"),
-            "denials": one("MATCH (s:Statement) WHERE s.negated RETURN count(s)"),
-            "relations": one("MATCH (s:Statement) RETURN count(DISTINCT [s.subject, s.relation, s.object])"),
-            "actors": one("MATCH (a:Actor) RETURN count(a)"),
-            "places": one("MATCH (p:Place) RETURN count(p)"),
-            "sources": one("MATCH (s:Source) RETURN count(s)"),
-        }
-        counts["by_relation"] = {
-            name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)") for name, rtype in relation_types().items()
-        }
-        counts["store"] = f"{self.uri} (database {self.database})"
-        return counts
+    def describe(self) -> dict[str, Any]:
+        return {"store": f"{self.uri} (database {self.database})"}
 
     # -- writing -----------------------------------------------------------------
     def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
