@@ -76,6 +76,14 @@ def test_a_browser_user_can_read_the_graph(neo4j):
     assert rows[0][0] >= 3 and rows[0][1] >= 2
     _, rows = neo4j.run("MATCH (st:Statement)-[:CLAIMED_BY]->(a:Actor {id: 'france'}) RETURN count(st)", {})
     assert rows[0][0] >= 1
+    # Every statement has its three links and exactly one relation edge.
+    _, rows = neo4j.run(
+        "MATCH (st:Statement) RETURN count(st), "
+        "sum(CASE WHEN COUNT { (st)-[:SUBJECT]->() } = 1 AND COUNT { (st)-[:OBJECT]->() } = 1 "
+        "AND COUNT { (st)-[:CITES]->() } = 1 THEN 1 ELSE 0 END)", {})
+    assert rows[0][0] == rows[0][1] == 67
+    _, rows = neo4j.run("MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN count(DISTINCT r.statement), count(r)", {})
+    assert rows == [[67, 67]]
     _, rows = neo4j.run("MATCH (p:Place {id: 'al-watiya'}) RETURN p.location.latitude", {})
     assert rows[0][0] == pytest.approx(32.47, abs=0.1)
 
