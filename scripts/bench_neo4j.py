@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Benchmark allegiance's Neo4j backend: our batched loader, a naive loader, as-of queries.
+
+    python scripts/bench_neo4j.py --statements 1000000 [--uri bolt://127.0.0.1:17687] [--json]
+
+THE DATABASE IS WIPED at start (and again before the naive loader): run it against a
+Neo4j of its own, e.g. the one ``scripts/neo4j-local`` starts with
+``NEO4J_LOCAL_HOME=.neo4j-bench NEO4J_LOCAL_BOLT_PORT=17687 NEO4J_LOCAL_HTTP_PORT=17474``.
+Port 7687 (the development server) is refused unless ``--i-know-this-wipes`` is given.
+
+Steps, in order:
+ 1. generate the synthetic JSONL with scripts/bench.py's seeded generator (cached);
+ 2. wipe; ``load(store, [file])`` timed end to end and by phase (reading and checking,
+    entities, batches), every server call timed, Neo4j's own time read from the
+    result summaries;
+ 3. as-of queries on the loaded graph, in process through ``run_query``;
+ 4. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
+    first ``--naive`` statements, with the same constraints and indexes present.
+
+``--batch N`` runs with ``allegiance.graph.neo4j_store.BATCH = N``; ``--profile`` also
+runs the load under cProfile (slower) and prints the top functions. See
+docs/benchmarks-neo4j.md for results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import resource
+import statistics
+import sys
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_URI = "bolt://127.0.0.1:17687"
+DEV_PORT = 7687
+LOAD_RATE_TARGET = 20_000  # statements/s, whole load
+NAIVE_RATIO_TARGET = 30.0  # ours / naive
+
+
+# -- helpers ---------------------------------------------------------------------
+def bench_generate():
+    """scripts/bench.py's seeded generator, so both benchmarks load the same statements."""
+    spec = importlib.util.spec_from_file_location("allegiance_bench", REPO / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+def log(*args: object) -> None:
+    print(*args, file=sys.stderr, flush=True)
+
+
+def peak_rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
+            "max_ms": round(ordered[-1], 2), "runs": len(ordered)}
+
+
+def listening_pid(port: int) -> int | None:
+    """The process listening on 127.0.0.1:``port`` (the Neo4j JVM), from /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f[9])
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def proc_rss(pid: int | None) -> dict[str, int] | None:
+    """Current and peak RSS (MiB) of a process, from /proc/PID/status."""
+    if pid is None:
+        return None
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    out = {}
+    for line in status:
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out["rss_mib" if key == "VmRSS" else "peak_rss_mib"] = round(int(value.split()[0]) / 1024)
+    return out
+
+
+def machine(uri: str, driver) -> dict[str, object]:
+    mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    info: dict[str, object] = {
+        "nproc": len(os.sched_getaffinity(0)), "mem_gib": round(int(mem) / 2**20, 1),
+        "python": platform.python_version(), "neo4j_driver": metadata.version("neo4j"),
+        "allegiance": metadata.version("allegiance"), "platform": platform.platform(),
+        "loadavg_1m_at_start": round(os.getloadavg()[0], 2), "uri": uri,
+    }
+    records, _, _ = driver.execute_query("CALL dbms.components() YIELD name, versions, edition "
+                                         "RETURN name, versions[0] AS version, edition")
+    info["server"] = " ".join(str(v) for v in records[0].values())
+    # Memory settings are visible to an admin user through SHOW SETTINGS.
+    try:
+        records, _, _ = driver.execute_query(
+            "SHOW SETTINGS YIELD name, value WHERE name IN "
+            "['server.memory.heap.initial_size', 'server.memory.heap.max_size', 'server.memory.pagecache.size'] "
+            "RETURN name, value")
+        info["server_memory"] = {r["name"]: r["value"] for r in records}
+    except Exception as e:  # noqa: BLE001 - informative only
+        info["server_memory"] = f"unknown ({type(e).__name__})"
+    return info
+
+
+def wipe(driver, database: str | None) -> float:
+    """Delete every node and relationship (constraints and indexes stay); seconds taken."""
+    start = time.perf_counter()
+    # CALL { } IN TRANSACTIONS needs an implicit (auto-commit) transaction: session.run.
+    # Relationships go first: on the 1M graph one batch of 10,000 DETACH DELETEs takes all
+    # 5,000 actors with their ~2M relationships and exceeds the transaction memory pool.
+    with driver.session(database=database) as session:
+        session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 50000 ROWS").consume()
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        left = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+    if left:
+        raise SystemExit(f"wipe left {left} nodes")
+    return round(time.perf_counter() - start, 2)
+
+
+def graph_counts(driver, database: str | None) -> dict[str, int]:
+    with driver.session(database=database) as session:
+        def one(q: str) -> int:
+            return session.run(q).single()[0]
+        return {"nodes": one("MATCH (n) RETURN count(n)"),
+                "relationships": one("MATCH ()-[r]->() RETURN count(r)"),
+                "statements": one("MATCH (s:Statement) RETURN count(s)"),
+                "actors": one("MATCH (a:Actor) RETURN count(a)")}
+
+
+# -- 1. our loader ---------------------------------------------------------------
+def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, object]:
+    from allegiance.graph import neo4j_store
+    from allegiance.graph.base import load
+    from allegiance.graph.neo4j_store import Neo4jStore
+
+    if args.batch:
+        neo4j_store.BATCH = args.batch
+    store = Neo4jStore(args.uri, args.user, args.password, args.database)
+    # Time every server call without touching the class: wrap this instance's _execute.
+    calls: list[tuple[str, float, float, float, int]] = []  # (what, start, wall s, server s, rows)
+    original = store._execute
+
+    def timed_execute(cypher, params=None, *, write=False):
+        start = time.perf_counter()
+        result = original(cypher, params, write=write)
+        wall = time.perf_counter() - start
+        s = result[1]
+        server = ((s.result_available_after or 0) + (s.result_consumed_after or 0)) / 1000
+        what = ("batch" if "CREATE (st:Statement)" in cypher else "existing_ids" if "RETURN s.id AS id" in cypher
+                else "entities" if cypher.startswith("UNWIND") else "known" if "RETURN" in cypher else "other")
+        calls.append((what, start, wall, server, len((params or {}).get("rows", ()))))
+        return result
+
+    store._execute = timed_execute
+    marks: dict[str, float] = {}
+
+    def progress(phase: str, count: int, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if phase == "read":
+            marks.setdefault("read", now)
+        elif phase == "write":
+            marks["write"] = now
+
+    profiler = cProfile.Profile() if args.profile else None
+    rss_before = peak_rss_mib()
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    report = load(store, [str(data)], progress=progress)
+    if profiler:
+        profiler.disable()
+    end = time.perf_counter()
+    store.close()
+    total_s = end - start
+    write_s = end - marks["write"]
+    batch_calls = [c for c in calls if c[0] == "batch"]
+    first_batch_at = batch_calls[0][1] if batch_calls else end
+    r: dict[str, object] = {
+        "batch_size": neo4j_store.BATCH,
+        "statements_read": report.read, "statements_added": report.added,
+        "actors_written": report.actors, "sources_written": report.sources,
+        "seconds": round(total_s, 2), "statements_per_s": round(report.added / total_s),
+        "phases_s": {
+            # known() and the ids the graph already has, before the first record is read
+            "setup": round(marks.get("read", marks["write"]) - start, 2),
+            # read JSONL, check, assemble, spool rows to a temp file
+            "read_check_spool": round(marks["write"] - marks.get("read", start), 2),
+            # actors and sources, one UNWIND each
+            "entities": round(first_batch_at - marks["write"], 2),
+            "batches": round(end - first_batch_at, 2),
+            "write_total": round(write_s, 2),
+        },
+        "write_statements_per_s": round(report.added / write_s),
+        "batch_calls": len(batch_calls),
+        "batch_wall_s": round(sum(c[2] for c in batch_calls), 2),
+        "batch_server_s": round(sum(c[3] for c in batch_calls), 2),
+        "server_calls_s": {w: round(sum(c[2] for c in calls if c[0] == w), 2) for w in sorted({c[0] for c in calls})},
+        "python_peak_rss_mib_before": rss_before,
+        "python_peak_rss_mib": peak_rss_mib(),
+        "neo4j_rss": proc_rss(neo4j_pid),
+    }
+    # Does the write rate fall as the graph grows? Compare the first and last tenth.
+    # (rows / wall time of the server calls themselves, so spool parsing is not counted)
+    if len(batch_calls) >= 10:
+        tenth = len(batch_calls) // 10
+        def rate(part: list) -> int:
+            return round(sum(c[4] for c in part) / sum(c[2] for c in part))
+        r["batch_rate_first_tenth"] = rate(batch_calls[:tenth])
+        r["batch_rate_last_tenth"] = rate(batch_calls[-tenth:])
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats.print_stats(35)
+        out.write("\n--- by own time ---\n")
+        stats.sort_stats("tottime").print_stats(25)
+        r["profile"] = out.getvalue()
+    return r
+
+
+# -- 3. queries ------------------------------------------------------------------
+class Watchdog:
+    """Ends a query Neo4j is still running after ``limit`` s (TERMINATE TRANSACTIONS)."""
+
+    def __init__(self, driver, database: str | None, limit: float):
+        self.driver, self.database, self.limit = driver, database, limit
+        self.fired = False
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        if self._stop.wait(self.limit):
+            return
+        self.fired = True
+        with self.driver.session(database=self.database) as session:
+            ids = [r["id"] for r in session.run(
+                "SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery "
+                "WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN id")]
+            if ids:
+                session.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, object]:
+    from allegiance.exc import StoreError
+    from allegiance.graph.neo4j_store import Neo4jStore
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import bind, run_query
+
+    pack = core_pack()
+    rng = random.Random(args.seed + 1)
+    picks = [f"a{rng.randint(1, n_actors)}" for _ in range(args.queries)]
+    figures: dict[str, object] = {}
+    with Neo4jStore(args.uri, args.user, args.password, args.database, read_only=True) as graph:
+        backers = pack["backers"]
+        for _ in range(3):  # warm-up: plan cache, page cache for the first actor
+            run_query(graph, backers, {"actor": picks[0]}, as_of="2010-05")
+        rows = []
+        for label, as_of in (("backers_as_of", "2010-05"), ("backers_all_time", None)):
+            times = []
+            for actor in picks:
+                start = time.perf_counter()
+                rows.append(len(run_query(graph, backers, {"actor": actor}, as_of=as_of)))
+                times.append((time.perf_counter() - start) * 1000)
+            figures[label] = summary(times)
+            log(f"  {label}: {figures[label]}")
+        figures["backers_rows_mean"] = round(statistics.mean(rows), 1)
+        # run_query = bind (one id lookup round trip) + the Cypher: time the Cypher alone too.
+        values = [bind(backers, graph, {"actor": a}, as_of="2010-05") for a in picks]
+        times = []
+        for v in values:
+            start = time.perf_counter()
+            graph.run(backers.cypher, v)
+            times.append((time.perf_counter() - start) * 1000)
+        figures["backers_cypher_only"] = summary(times)
+
+        big = (("who_backs_whom_2010", "who-backs-whom", {}, "2010", 3),
+               ("timeline_one_actor", "timeline", {"actor": picks[1]}, None, 3),
+               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None, 1))
+        for label, name, params, as_of, repeat in big:
+            times: list[float] = []
+            n = 0
+            start = time.perf_counter()
+            try:
+                for _ in range(repeat):
+                    with Watchdog(driver, args.database, args.query_timeout) as dog:
+                        start = time.perf_counter()
+                        n = len(run_query(graph, pack[name], params, as_of=as_of))
+                        times.append((time.perf_counter() - start) * 1000)
+                figures[label] = {**summary(times), "rows": n}
+            except StoreError as e:
+                figures[label] = {"error": str(e)[:300], "terminated_by_watchdog": dog.fired,
+                                  "failed_after_ms": round((time.perf_counter() - start) * 1000)}
+            log(f"  {name}: {figures[label]}")
+    figures["python_peak_rss_mib"] = peak_rss_mib()
+    figures["neo4j_rss"] = proc_rss(neo4j_pid)
+    return figures
+
+
+# -- 2. naive loader -------------------------------------------------------------
+NAIVE_CYPHER = ("MERGE (s:Actor {{id: $s}}) MERGE (o:Actor {{id: $o}}) MERGE (st:Statement {{id: $id}}) "
+                "SET st += $props MERGE (s)-[r:{label} {{statement: $id}}]->(o) SET r += $edge")
+
+
+def naive_load(args, driver, data: Path, sample: int) -> dict[str, object]:
+    from allegiance.model import relation_types
+
+    labels = {name: rt.label for name, rt in relation_types().items()}
+    # Parameters are prepared before the clock starts: only the server round trips count,
+    # which flatters the naive loader (ours pays for parsing and checking in its figure).
+    jobs = []
+    with data.open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if "record" in rec:
+                continue
+            sid = f"st{len(jobs)}"
+            props = {k: v for k, v in rec.items() if k not in ("subject", "object")}
+            edge = {k: rec.get(k) for k in ("kind", "start", "end", "source", "negated")}
+            edge["negated"] = bool(edge["negated"])
+            jobs.append((labels[rec["relation"]], {"s": rec["subject"], "o": rec["object"], "id": sid,
+                                                   "props": props, "edge": edge}))
+            if len(jobs) >= sample:
+                break
+    queries = {label: NAIVE_CYPHER.format(label=label) for label in set(labels.values())}
+    times = []
+    with driver.session(database=args.database) as session:
+        start = time.perf_counter()
+        for i, (label, params) in enumerate(jobs, 1):
+            t = time.perf_counter()
+            session.run(queries[label], params).consume()  # one auto-commit transaction each
+            times.append(time.perf_counter() - t)
+            if i % 5000 == 0:
+                log(f"  naive: {i:,} statements, {i / (time.perf_counter() - start):,.0f}/s")
+        seconds = time.perf_counter() - start
+    rate = len(jobs) / seconds
+    tenth = max(1, len(times) // 10)
+    return {"statements": len(jobs), "seconds": round(seconds, 2), "statements_per_s": round(rate),
+            "rate_first_tenth": round(tenth / sum(times[:tenth])), "rate_last_tenth": round(tenth / sum(times[-tenth:])),
+            "per_statement_ms": summary([t * 1000 for t in times]),
+            "extrapolated_1m_s_NOT_MEASURED": round(1_000_000 / rate)}
+
+
+# -- report ----------------------------------------------------------------------
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def table(r: dict) -> str:
+    d, m = r["data"], r["machine"]
+    lines = [f"allegiance Neo4j benchmark: {d['statements']:,} statements, {d['actors']:,} actors, "
+             f"{d['sources']:,} sources (seed {r['seed']})",
+             f"server {m['server']} at {m['uri']}, memory {m['server_memory']}",
+             f"machine: {m['nproc']} cores, {m['mem_gib']} GiB, Python {m['python']}, driver {m['neo4j_driver']}, "
+             f"load average {m['loadavg_1m_at_start']} at start, {r.get('loadavg_1m_at_end')} at end", ""]
+
+    def row(name: str, figure: str, note: str = "") -> None:
+        lines.append(f"{name:<48} {figure:>18}  {note}")
+
+    if "wipe_s" in r:
+        row("wipe before load", f"{r['wipe_s']} s")
+    o = r.get("ours")
+    if o:
+        p = o["phases_s"]
+        row(f"our load (BATCH={o['batch_size']:,}), end to end", f"{o['seconds']:.1f} s")
+        row("  statements/s", f"{o['statements_per_s']:,}",
+            f"{verdict(o['statements_per_s'] >= LOAD_RATE_TARGET)} (>= {LOAD_RATE_TARGET:,})")
+        row("  setup (known, existing ids)", f"{p['setup']:.1f} s")
+        row("  read + check + spool", f"{p['read_check_spool']:.1f} s")
+        row("  write: entities", f"{p['entities']:.1f} s")
+        row("  write: statement batches", f"{p['batches']:.1f} s", f"{o['batch_calls']} calls")
+        row("    of which Neo4j's own time (summaries)", f"{o['batch_server_s']:.1f} s")
+        row("  write phase statements/s", f"{o['write_statements_per_s']:,}")
+        if "batch_rate_first_tenth" in o:
+            row("  batch rate first / last tenth", f"{o['batch_rate_first_tenth']:,} / {o['batch_rate_last_tenth']:,}/s")
+        row("  Python peak RSS after load", f"{o['python_peak_rss_mib']:,} MiB")
+        if o.get("neo4j_rss"):
+            row("  Neo4j JVM RSS after load (peak)", f"{o['neo4j_rss']['rss_mib']:,} ({o['neo4j_rss']['peak_rss_mib']:,}) MiB")
+        g = r.get("graph_after_load", r["graph"])
+        row("graph after load", f"{g['nodes']:,} nodes", f"{g['relationships']:,} relationships")
+    q = r.get("queries")
+    if q:
+        for key, name in (("backers_as_of", f"backers, as_of 2010-05 ({q['backers_as_of']['runs']} actors)"),
+                          ("backers_all_time", "backers, no as_of"), ("backers_cypher_only", "  Cypher only (as_of)")):
+            row(name, f"{q[key]['median_ms']:.1f} / {q[key]['p95_ms']:.1f} ms", "median / p95")
+        for key, name in (("who_backs_whom_2010", "who-backs-whom --as-of 2010"),
+                          ("timeline_one_actor", "timeline, one actor"), ("changes_2005_2010", "changes 2005 -> 2010")):
+            s = q[key]
+            if "error" in s:
+                row(name, f"FAILED after {s['failed_after_ms'] / 1000:,.0f} s", s["error"][:60])
+            else:
+                row(f"{name} ({s['rows']:,} rows)", f"{s['median_ms']:,.0f} ms", f"median of {s['runs']}")
+        row("Python peak RSS after queries", f"{q['python_peak_rss_mib']:,} MiB")
+        if q.get("neo4j_rss"):
+            row("Neo4j JVM RSS after queries (peak)", f"{q['neo4j_rss']['rss_mib']:,} ({q['neo4j_rss']['peak_rss_mib']:,}) MiB")
+    nv = r.get("naive")
+    if nv:
+        row(f"naive loader, first {nv['statements']:,} statements", f"{nv['seconds']:.1f} s")
+        row("  statements/s", f"{nv['statements_per_s']:,}")
+        row("  1M statements, EXTRAPOLATED", f"~{nv['extrapolated_1m_s_NOT_MEASURED'] / 60:,.0f} min")
+        if o:
+            ratio = o["statements_per_s"] / nv["statements_per_s"]
+            row("ours / naive (end to end vs naive)", f"{ratio:,.1f}x",
+                f"{verdict(ratio >= NAIVE_RATIO_TARGET)} (>= {NAIVE_RATIO_TARGET:.0f}x)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--uri", default=DEFAULT_URI)
+    ap.add_argument("--user", default="neo4j")
+    ap.add_argument("--password", default="allegiance-dev")
+    ap.add_argument("--database", default=None)
+    ap.add_argument("--statements", type=int, default=100_000)
+    ap.add_argument("--actors", type=int, default=5_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--data-dir", default=str(REPO / ".neo4j-bench" / "bench-data"),
+                    help="Where the generated JSONL is kept (reused when present).")
+    ap.add_argument("--batch", type=int, default=0, help="Override neo4j_store.BATCH.")
+    ap.add_argument("--naive", type=int, default=20_000, help="Statements for the naive loader (0: skip).")
+    ap.add_argument("--queries", type=int, default=100, help="Actors for the backers query (0: skip queries).")
+    ap.add_argument("--query-timeout", type=float, default=900, help="Seconds before a whole-graph query is ended (TERMINATE TRANSACTIONS on every "
+                    "running transaction: another reason to use a server of its own).")
+    ap.add_argument("--profile", action="store_true", help="Run our load under cProfile and print the top.")
+    ap.add_argument("--steps", default="load,queries,naive",
+                    help="Comma-separated subset of load,queries,naive (queries need a loaded graph).")
+    ap.add_argument("--json", metavar="FILE", help="Also write every figure as JSON to FILE "
+                    "(merged into FILE when it exists, so steps can be run separately).")
+    ap.add_argument("--i-know-this-wipes", action="store_true",
+                    help=f"Allow port {DEV_PORT}, the development server (its data is deleted).")
+    args = ap.parse_args()
+
+    parts = urlsplit(args.uri)
+    port = parts.port or DEV_PORT
+    if port == DEV_PORT and not args.i_know_this_wipes:
+        raise SystemExit(f"refusing to run against port {DEV_PORT}: this benchmark DELETES EVERY NODE. "
+                         f"Use a Neo4j of its own (default {DEFAULT_URI}) or pass --i-know-this-wipes.")
+    import neo4j
+
+    driver = neo4j.GraphDatabase.driver(args.uri, auth=(args.user, args.password),
+                                        notifications_min_severity="OFF")
+    driver.verify_connectivity()
+    neo4j_pid = listening_pid(port) if parts.hostname in ("127.0.0.1", "localhost", "::1") else None
+    r: dict = {"seed": args.seed, "machine": machine(args.uri, driver), "neo4j_pid": neo4j_pid}
+
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data = data_dir / f"statements-{args.statements}-{args.actors}-{args.seed}.jsonl"
+    meta = data.with_suffix(".json")
+    if data.exists() and meta.exists():
+        r["data"] = json.loads(meta.read_text())
+        log(f"reusing {data}")
+    else:
+        log(f"generating {args.statements:,} statements into {data} ...")
+        start = time.perf_counter()
+        r["data"] = bench_generate()(data, args.statements, args.actors, args.seed)
+        meta.write_text(json.dumps(r["data"]))
+        r["generate_s"] = round(time.perf_counter() - start, 2)
+    r["jsonl_mib"] = round(data.stat().st_size / 2**20, 1)
+
+    steps = set(args.steps.split(","))
+    if "load" in steps:
+        log("wiping ...")
+        r["wipe_s"] = wipe(driver, args.database)
+        log(f"  {r['wipe_s']} s\nour loader ...")
+        r["ours"] = our_load(args, data, args.statements, neo4j_pid)
+        log("  " + json.dumps({k: v for k, v in r["ours"].items() if k != "profile"}))
+        if args.profile:
+            print(r["ours"]["profile"])
+    r["graph"] = graph_counts(driver, args.database)
+    if "load" in steps:
+        r["graph_after_load"] = r["graph"]
+    log(f"  graph: {r['graph']}")
+
+    if args.queries and "queries" in steps:
+        log("queries ...")
+        r["queries"] = queries(args, driver, args.actors, neo4j_pid)
+
+    if args.naive and "naive" in steps:
+        log("wiping for the naive loader ...")
+        r["wipe_before_naive_s"] = wipe(driver, args.database)
+        log(f"  {r['wipe_before_naive_s']} s\nnaive loader on the first {args.naive:,} statements ...")
+        r["naive"] = naive_load(args, driver, data, args.naive)
+        log("  " + json.dumps(r["naive"]))
+    driver.close()
+    r["python_peak_rss_mib"] = peak_rss_mib()
+    r["neo4j_rss_end"] = proc_rss(neo4j_pid)
+    r["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
+    if args.json:
+        path = Path(args.json)
+        if path.exists():
+            r = {**json.loads(path.read_text()), **r}
+        path.write_text(json.dumps(r, indent=2, default=str))
+    print(table(r))
+
+
+if __name__ == "__main__":
+    main()
