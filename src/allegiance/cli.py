@@ -371,6 +371,20 @@ def push(neo4j: str, store: str) -> None:
                f"{report.sources} sources written.")
 
 
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE.jsonl",
+              help="Where to write ('-' for stdout).")
+@store_option
+def export(output: str, store: str, neo4j: str | None) -> None:
+    """Write everything the store holds as JSON Lines that 'allegiance load' reads back:
+    to rebuild a store for a new version of allegiance, or to move between backends."""
+    from allegiance.graph.base import export as export_store
+
+    with _open(store, neo4j, read_only=True) as graph, click.open_file(output, "w", encoding="utf-8") as f:
+        count = export_store(graph, f)
+    click.echo(f"Wrote {count:,} statements to {output}", err=True)
+
+
 @functools.wraps(cli)
 def main(*args: Any, **kwargs: Any) -> Any:
     return cli(*args, prog_name="allegiance", **kwargs)

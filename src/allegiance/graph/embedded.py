@@ -136,7 +136,8 @@ class EmbeddedStore(GraphStore):
             version = next((r[0] for r in self._rows("MATCH (m:Meta {key: 'schema'}) RETURN m.value")), None)
         if version != SCHEMA_VERSION:
             raise StoreError(f"the store {self.path} was made by another version of allegiance (schema "
-                             f"{version or '1'}, this one reads {SCHEMA_VERSION}); load your files into a new store")
+                             f"{version or '1'}, this one reads {SCHEMA_VERSION}); export it with the version that made "
+                             "it ('allegiance export'), or load your files into a new store")
 
     def _create_schema(self) -> None:
         for table, columns in NODE_TABLES.items():
