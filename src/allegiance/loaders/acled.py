@@ -37,6 +37,7 @@ from typing import IO, NamedTuple
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.csvfile import located_rows
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.model.names import slug
 
@@ -112,16 +113,10 @@ def _read(stream: IO[bytes], path: str, options: Options) -> Iterator[Record]:
                             "publisher": "Armed Conflict Location & Event Data (ACLED)",
                             "url": "https://acleddata.com/"}, path, "file")
     skipped: Counter[tuple[str, str]] = Counter()
-    line = reader.line_num
-    for count, row in enumerate(_rows(reader, path), start=1):
-        start, line = line + 1, reader.line_num
+    for count, (start, row) in enumerate(located_rows(reader, len(header), path, reader.line_num + 1), start=1):
         if options.tell is not None and count % 2000 == 0:
             options.tell(stream.tell())
-        if not any(cell.strip() for cell in row):
-            continue
         where = f"line {start}"
-        if len(row) != len(header):
-            raise InputError(f"expected {len(header)} cells as in the header, got {len(row)}", file=path, record=where)
         event = Event({key: row[i].strip() for key, i in columns.items()}, older, path, where)
         for data in event.statements(source, skipped):
             yield Record("statement", data, path, where)
@@ -150,16 +145,6 @@ def _decoded(stream: IO[bytes], path: str) -> Iterator[str]:
                 error = e
         raise InputError(f"neither UTF-8 nor cp1252 text: byte {error.object[error.start]:#x}",
                          file=path, record=f"line {number}")
-
-
-def _rows(reader, path: str) -> Iterator[list[str]]:
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InputError(f"not valid CSV: {e}", file=path, record=f"line {reader.line_num}") from None
 
 
 def _columns(header: list[str], path: str) -> tuple[dict[str, int], bool]:

@@ -42,6 +42,26 @@ def _kind(name: str, header: list[str]) -> str:
     )
 
 
+def located_rows(reader, width: int, path: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """(the line a row starts on, its cells) for each row ``reader`` gives from ``first_line``
+    on. A quoted cell may span lines, so the line is counted, not the rows. Blank rows are
+    skipped; a row of another width than the header's, or broken CSV, is an error."""
+    offset = first_line - reader.line_num - 1  # lines read before this reader started
+    while True:
+        start = reader.line_num + 1 + offset
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise InputError(f"not valid CSV: {e}", file=path, record=f"line {start}") from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            raise InputError(f"expected {width} cells as in the header, got {len(row)}", file=path, record=f"line {start}")
+        yield start, row
+
+
 def read_csv(stream: IO[str], name: str) -> Iterator[Record]:
     reader = csv.reader(stream)
     try:
@@ -59,21 +79,8 @@ def read_csv(stream: IO[str], name: str) -> Iterator[Record]:
                 file=name,
                 record="line 1",
             )
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InputError(f"not valid CSV: {e}", file=name, record=f"line {start}") from None
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for start, row in located_rows(reader, len(header), name, reader.line_num + 1):
         where = f"line {start}"
-        if len(row) != len(header):
-            raise InputError(f"expected {len(header)} cells as in the header, got {len(row)}", file=name, record=where)
         data = {column: cell for column, cell in zip(header, row) if cell.strip()}
         if kind != "statement":
             yield Record(kind, data, name, where)

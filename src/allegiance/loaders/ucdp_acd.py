@@ -45,6 +45,7 @@ from typing import IO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.csvfile import located_rows
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 
 DATASET = "ucdp-acd"
@@ -175,23 +176,13 @@ def read_header(stream: IO[str], path: str, what: str, columns: tuple[str, ...],
 
 def read_rows(stream: IO[str], header: list[str], path: str) -> Iterator[tuple[str, dict[str, str]]]:
     """(``line N``, cells by column) per row after the header line; blank lines are skipped."""
-    reader = csv.reader(stream)
-    start = 2
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InputError(f"not valid CSV: {e}", file=path, record=f"line {start}") from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path, record=f"line {start}") from None
-        where, start = f"line {start}", 2 + reader.line_num  # a quoted cell may span lines
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(f"expected {len(header)} cells as in the header, got {len(row)}", file=path, record=where)
-        yield where, dict(zip(header, (cell.strip() for cell in row)))
+    reader = csv.reader(stream)  # a reader of its own: the header was read by another
+    try:
+        for line, row in located_rows(reader, len(header), path, first_line=2):
+            yield f"line {line}", dict(zip(header, (cell.strip() for cell in row)))
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path,
+                         record=f"line {2 + reader.line_num}") from None
 
 
 def _ids(row: dict[str, str], column: str, where: str, path: str) -> list[str]:
