@@ -123,6 +123,19 @@ def timed_ms(fn, repeat: int) -> list[float]:
     return times
 
 
+def time_backers(graph, backers, picks: list[str], as_of: str | None, rows: list[int]) -> list[float]:
+    """Milliseconds of `backers` for each actor in `picks` (run_query, id lookup included);
+    the answer sizes are appended to `rows`. Shared with scripts/bench_neo4j.py."""
+    from allegiance.queries.runner import run_query
+
+    times = []
+    for actor in picks:
+        start = time.perf_counter()
+        rows.append(len(run_query(graph, backers, {"actor": actor}, as_of=as_of)))
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def summary(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -150,12 +163,7 @@ def in_process(store: Path, actors: int, rng: random.Random, whole_graph: bool) 
         run_query(graph, backers, {"actor": picks[0]}, as_of="2010")
         rows = []
         for label, as_of in (("backers_as_of", "2010-05"), ("backers_all_time", None)):
-            times = []
-            for actor in picks:
-                start = time.perf_counter()
-                rows.append(len(run_query(graph, backers, {"actor": actor}, as_of=as_of)))
-                times.append((time.perf_counter() - start) * 1000)
-            figures[label] = summary(times)
+            figures[label] = summary(time_backers(graph, backers, picks, as_of, rows))
         figures["backers_rows_mean"] = round(statistics.mean(rows), 1)
         # run_query also resolves the actor (one small id lookup); time the Cypher alone.
         values = [bind(backers, graph, {"actor": a}, as_of="2010-05") for a in picks]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import importlib.util
 import io
 import json
@@ -50,12 +51,18 @@ NAIVE_RATIO_TARGET = 30.0  # ours / naive
 
 
 # -- helpers ---------------------------------------------------------------------
-def bench_generate():
-    """scripts/bench.py's seeded generator, so both benchmarks load the same statements."""
+@functools.cache
+def _bench():
+    """scripts/bench.py, whose generator and timing helpers this benchmark shares, so both
+    load the same statements and report figures the same way."""
     spec = importlib.util.spec_from_file_location("allegiance_bench", REPO / "scripts" / "bench.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.generate
+    return module
+
+
+def bench_generate():
+    return _bench().generate
 
 
 def log(*args: object) -> None:
@@ -67,10 +74,7 @@ def peak_rss_mib() -> int:
 
 
 def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
-            "max_ms": round(ordered[-1], 2), "runs": len(ordered)}
+    return _bench().summary(times)
 
 
 def listening_pid(port: int) -> int | None:
@@ -300,12 +304,7 @@ def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, obj
             run_query(graph, backers, {"actor": picks[0]}, as_of="2010-05")
         rows = []
         for label, as_of in (("backers_as_of", "2010-05"), ("backers_all_time", None)):
-            times = []
-            for actor in picks:
-                start = time.perf_counter()
-                rows.append(len(run_query(graph, backers, {"actor": actor}, as_of=as_of)))
-                times.append((time.perf_counter() - start) * 1000)
-            figures[label] = summary(times)
+            figures[label] = summary(_bench().time_backers(graph, backers, picks, as_of, rows))
             log(f"  {label}: {figures[label]}")
         figures["backers_rows_mean"] = round(statistics.mean(rows), 1)
         # run_query = bind (one id lookup round trip) + the Cypher: time the Cypher alone too.
