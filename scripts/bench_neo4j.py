@@ -14,7 +14,10 @@ Steps, in order:
     entities, batches), every server call timed, Neo4j's own time read from the
     result summaries;
  3. as-of queries on the loaded graph, in process through ``run_query``;
- 4. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
+ 4. the server alone: the same statement Cypher fed ``--ceiling`` rows made on the
+    server (nothing read, checked, packed or sent), with one and with two writers, and
+    the Neo4j JVM's CPU time per statement (those statements are deleted afterwards);
+ 5. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
     first ``--naive`` statements, with the same constraints and indexes present.
 
 ``--batch N`` runs with ``allegiance.graph.neo4j_store.BATCH = N``; ``--profile`` also
@@ -104,6 +107,31 @@ def listening_pid(port: int) -> int | None:
     return None
 
 
+def cpu_s(pid: int | None = None) -> float | None:
+    """CPU seconds (user + system, every thread) used so far by this process, or by ``pid``
+    (the Neo4j JVM, from /proc/PID/stat; its GC and background threads included)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def cpu_budget(client_s: float, server_s: float | None, n: int) -> dict[str, object]:
+    """CPU per statement, client and server, and the rate those costs allow when every core
+    of this machine does nothing else: cores / (client + server CPU per statement)."""
+    out: dict[str, object] = {"client_us_per_statement": round(client_s / n * 1e6, 1)}
+    if server_s is not None:
+        per = (client_s + server_s) / n
+        out["server_us_per_statement"] = round(server_s / n * 1e6, 1)
+        out["cores"] = len(os.sched_getaffinity(0))
+        out["bound_statements_per_s"] = round(out["cores"] / per)
+    return out
+
+
 def proc_rss(pid: int | None) -> dict[str, int] | None:
     """Current and peak RSS (MiB) of a process, from /proc/PID/status."""
     if pid is None:
@@ -187,13 +215,14 @@ def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, objec
         wall = time.perf_counter() - start
         s = result[1]
         server = ((s.result_available_after or 0) + (s.result_consumed_after or 0)) / 1000
-        what = ("batch" if "CREATE (st:Statement)" in cypher else "existing_ids" if "RETURN s.id AS id" in cypher
+        what = ("batch" if "CREATE (st:Statement" in cypher else "existing_ids" if "RETURN s.id AS id" in cypher
                 else "entities" if cypher.startswith("UNWIND") else "known" if "RETURN" in cypher else "other")
         calls.append((what, start, wall, server, len((params or {}).get("rows", ()))))
         return result
 
     store._execute = timed_execute
     marks: dict[str, float] = {}
+    cpu: dict[str, tuple[float, float | None]] = {}  # (client, server) CPU seconds at each mark
 
     def progress(phase: str, count: int, done: int, total: int) -> None:
         now = time.perf_counter()
@@ -201,9 +230,11 @@ def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, objec
             marks.setdefault("read", now)
         elif phase == "write":
             marks["write"] = now
+            cpu["write"] = (cpu_s(), cpu_s(neo4j_pid))
 
     profiler = cProfile.Profile() if args.profile else None
     rss_before = peak_rss_mib()
+    cpu["start"] = (cpu_s(), cpu_s(neo4j_pid))
     start = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -211,6 +242,7 @@ def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, objec
     if profiler:
         profiler.disable()
     end = time.perf_counter()
+    cpu["end"] = (cpu_s(), cpu_s(neo4j_pid))
     store.close()
     total_s = end - start
     write_s = end - marks["write"]
@@ -232,6 +264,13 @@ def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, objec
             "write_total": round(write_s, 2),
         },
         "write_statements_per_s": round(report.added / write_s),
+        # Where the CPU went: this process (reading, checking, packing) and the Neo4j JVM.
+        "cpu_s": {phase: {"client": round(cpu[b][0] - cpu[a][0], 1),
+                          "server": None if cpu[a][1] is None else round(cpu[b][1] - cpu[a][1], 1)}
+                  for phase, a, b in (("whole_load", "start", "end"), ("before_write", "start", "write"),
+                                      ("write", "write", "end"))},
+        "cpu_whole_load": cpu_budget(cpu["end"][0] - cpu["start"][0],
+                                     None if neo4j_pid is None else cpu["end"][1] - cpu["start"][1], report.added),
         "batch_calls": len(batch_calls),
         "batch_wall_s": round(sum(c[2] for c in batch_calls), 2),
         "batch_server_s": round(sum(c[3] for c in batch_calls), 2),
@@ -339,6 +378,69 @@ def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, obj
     return figures
 
 
+# -- 3b. the server's own ceiling --------------------------------------------------
+# Made-up statements with the generator's proportions: a quote of about 80 characters, a
+# start known to the month and an end known to the year; every ROW_FIELDS value is set.
+CEILING_VALUES = {
+    "id": "$prefix + toString(i)", "subject": "sid", "relation": "'supports'", "object": "oid", "kind": "'weapons'",
+    "start_date": "'2001-05'", "end_date": "'2003'", "on_date": "null", "source": "src",
+    "quote": "'#' + toString(i) + ' according to officials the group received arms while fighters crossed the'",
+    "confidence": "null", "claimed_by": "null", "negated": "false", "lo": "lo", "hi": "lo + 900", "known": "0",
+    "record": "null", "weight": "null", "lo_key": "lo * 4 + 1", "hi_key": "(lo + 900) * 4 + 2",
+    "start_precision": "'month'", "end_precision": "'year'", "start": "date('2001-05-01')", "end": "date('2003-12-31')",
+}
+
+
+def ceiling_rows() -> str:
+    from allegiance.graph.neo4j_store import ROW_FIELDS
+
+    return f"""UNWIND range($a, $b) AS i
+WITH i, 'a' + toString(1 + i % $actors) AS sid, 'a' + toString(1 + (i * 7 + 1) % $actors) AS oid,
+     's' + toString(1 + i % $sources) AS src, 730000 + i % 9000 AS lo
+WITH [{", ".join(CEILING_VALUES[f] for f in ROW_FIELDS)}] AS row
+"""
+
+
+def ceiling(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int) -> dict[str, object]:
+    """The server alone: our statement Cypher (``statement_writes``, the body of every
+    batch) fed rows made on the server, so nothing is read, checked, packed or sent.
+    Batches of ``BATCH`` rows, one transaction each, with one and with two writers at a time.
+    The statements written are deleted again afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import neo4j
+
+    from allegiance.graph.neo4j_store import BATCH, statement_writes
+
+    cypher = ceiling_rows() + statement_writes("SUPPORTS", "Actor")
+    out: dict[str, object] = {"statements": args.ceiling, "batch": BATCH}
+    for writers in (1, 2):
+        prefix = f"ceiling-{writers}-{time.time_ns()}-"
+        starts = list(range(0, args.ceiling, BATCH))
+
+        def one(a: int) -> None:
+            driver.execute_query(cypher, {"a": a, "b": min(a + BATCH, args.ceiling) - 1, "prefix": prefix,
+                                          "actors": n_actors, "sources": n_sources, "exclusive": False},
+                                 database_=args.database, routing_=neo4j.RoutingControl.WRITE)
+
+        server0, t0 = cpu_s(neo4j_pid), time.perf_counter()
+        with ThreadPoolExecutor(max_workers=writers) as pool:
+            list(pool.map(one, starts))
+        seconds = time.perf_counter() - t0
+        server = None if neo4j_pid is None else cpu_s(neo4j_pid) - server0
+        out[f"writers_{writers}"] = {
+            "seconds": round(seconds, 2), "statements_per_s": round(args.ceiling / seconds),
+            "server_cpu_s": None if server is None else round(server, 1),
+            "server_us_per_statement": None if server is None else round(server / args.ceiling * 1e6, 1)}
+        log(f"  ceiling, {writers} writer(s): {out[f'writers_{writers}']}")
+        with driver.session(database=args.database) as session:
+            session.run("MATCH ()-[r:SUPPORTS]->() WHERE r.statement STARTS WITH $p "
+                        "CALL { WITH r DELETE r } IN TRANSACTIONS OF 50000 ROWS", p=prefix).consume()
+            session.run("MATCH (st:Statement) WHERE st.id STARTS WITH $p "
+                        "CALL { WITH st DETACH DELETE st } IN TRANSACTIONS OF 10000 ROWS", p=prefix).consume()
+    return out
+
+
 # -- 2. naive loader -------------------------------------------------------------
 NAIVE_CYPHER = ("MERGE (s:Actor {{id: $s}}) MERGE (o:Actor {{id: $o}}) MERGE (st:Statement {{id: $id}}) "
                 "SET st += $props MERGE (s)-[r:{label} {{statement: $id}}]->(o) SET r += $edge")
@@ -413,6 +515,11 @@ def table(r: dict) -> str:
         row("  write: statement batches", f"{p['batches']:.1f} s", f"{o['batch_calls']} calls")
         row("    of which Neo4j's own time (summaries)", f"{o['batch_server_s']:.1f} s")
         row("  write phase statements/s", f"{o['write_statements_per_s']:,}")
+        c = o.get("cpu_whole_load")
+        if c and "server_us_per_statement" in c:
+            row("  CPU per statement, client / Neo4j", f"{c['client_us_per_statement']:.0f} / "
+                f"{c['server_us_per_statement']:.0f} us")
+            row(f"  rate those allow on {c['cores']} idle cores", f"{c['bound_statements_per_s']:,}/s")
         if "batch_rate_first_tenth" in o:
             row("  batch rate first / last tenth", f"{o['batch_rate_first_tenth']:,} / {o['batch_rate_last_tenth']:,}/s")
         row("  Python peak RSS after load", f"{o['python_peak_rss_mib']:,} MiB")
@@ -435,6 +542,13 @@ def table(r: dict) -> str:
         row("Python peak RSS after queries", f"{q['python_peak_rss_mib']:,} MiB")
         if q.get("neo4j_rss"):
             row("Neo4j JVM RSS after queries (peak)", f"{q['neo4j_rss']['rss_mib']:,} ({q['neo4j_rss']['peak_rss_mib']:,}) MiB")
+    ce = r.get("ceiling")
+    if ce:
+        for w in (1, 2):
+            x = ce[f"writers_{w}"]
+            cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
+            row(f"server alone, {ce['statements']:,} made on the server, {w} writer(s)",
+                f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
     nv = r.get("naive")
     if nv:
         row(f"naive loader, first {nv['statements']:,} statements", f"{nv['seconds']:.1f} s")
@@ -463,9 +577,12 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100, help="Actors for the backers query (0: skip queries).")
     ap.add_argument("--query-timeout", type=float, default=900, help="Seconds before a whole-graph query is ended (TERMINATE TRANSACTIONS on every "
                     "running transaction: another reason to use a server of its own).")
+    ap.add_argument("--ceiling", type=int, default=100_000,
+                    help="Statements for the server-only ceiling step (0: skip).")
     ap.add_argument("--profile", action="store_true", help="Run our load under cProfile and print the top.")
-    ap.add_argument("--steps", default="load,queries,naive",
-                    help="Comma-separated subset of load,queries,naive (queries need a loaded graph).")
+    ap.add_argument("--steps", default="load,queries,ceiling,naive",
+                    help="Comma-separated subset of load,queries,ceiling,naive (queries and ceiling "
+                    "need a loaded graph).")
     ap.add_argument("--json", metavar="FILE", help="Also write every figure as JSON to FILE "
                     "(merged into FILE when it exists, so steps can be run separately).")
     ap.add_argument("--i-know-this-wipes", action="store_true",
@@ -517,6 +634,10 @@ def main() -> None:
     if args.queries and "queries" in steps:
         log("queries ...")
         r["queries"] = queries(args, driver, args.actors, neo4j_pid)
+
+    if args.ceiling and "ceiling" in steps:
+        log(f"the server alone, {args.ceiling:,} statements made on the server ...")
+        r["ceiling"] = ceiling(args, driver, neo4j_pid, r["data"]["actors"], r["data"]["sources"])
 
     if args.naive and "naive" in steps:
         log("wiping for the naive loader ...")
