@@ -10,6 +10,7 @@ import json
 import pytest
 
 from allegiance.graph.base import load
+from allegiance.graph.rows import EDGE_FIELDS
 from allegiance.queries.pack import core_pack
 from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail
 
@@ -74,6 +75,19 @@ def test_the_graph_is_the_same(both):
     for key in ("statements", "denials", "relations", "actors", "places", "sources", "by_relation"):
         assert mine[key] == theirs[key], key
     assert sorted(s.id for s in embedded.statements()) == sorted(s.id for s in neo4j.statements())
+
+
+def test_every_statement_and_edge_property_is_the_same(both):
+    """Field by field, not only ids: what each store wrote for every statement (its node)
+    and for its relation edge."""
+    embedded, neo4j = both
+    mine = sorted(embedded.statements(), key=lambda s: s.id)
+    theirs = sorted(neo4j.statements(), key=lambda s: s.id)
+    assert len(mine) == 67 and mine == theirs
+    columns = ", ".join(f"r.{f}" for f in EDGE_FIELDS)
+    edges = f"MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN {columns} ORDER BY r.statement"
+    mine, theirs = embedded.run(edges, {})[1], neo4j.run(edges, {})[1]
+    assert len(mine) == 67 and mine == theirs
 
 
 def test_the_loader_fixture_too(make_store):
