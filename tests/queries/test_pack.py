@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from allegiance.cli import cli
 from allegiance.exc import QueryError
 from allegiance.queries.pack import core_pack, load_pack, parse_query
+from allegiance.queries.runner import present
 from tests.conftest import FIXTURES
 
 USER_QUERY = """// name: backed-by-kind
@@ -36,6 +37,10 @@ def test_a_header_declares_types_and_defaults():
     ("// name: q\n// param who: person\nRETURN 1", "q.cypher, line 2: expected '// param NAME: TYPE', TYPE one of "
      "actor, place, entity, relation, date, text, int, float, bool"),
     ("// name: q\n", "q.cypher: no Cypher after the header"),
+    ("// name: q\n// column a: int\n// order: b\nRETURN 1 AS a",
+     "q.cypher: '// order' names 'b', which is not a declared column"),
+    ("// name: q\n// column a: int\n// order: a b\nRETURN 1 AS a",
+     "q.cypher, line 3: expected '// order: COLUMN, COLUMN, ...'"),
 ])
 def test_malformed_pack_files_are_refused(text, message):
     with pytest.raises(QueryError) as info:
@@ -74,3 +79,11 @@ def test_a_pack_query_that_writes_is_refused_on_the_read_only_store(tmp_path):
     (pack / "wipe.cypher").write_text("// name: wipe\nMATCH (s:Statement) DELETE s", encoding="utf-8")
     assert runner.invoke(cli, ["query", "wipe", "--write", "--pack", str(pack), "--store", store]).exit_code == 0
     assert '"statements": 0' in runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout
+
+
+def test_an_order_line_sorts_the_rows_after_the_query_nulls_last():
+    query = parse_query("// name: q\n// column a: int\n// column b: text\n// order: a, b\n"
+                        "RETURN 2 AS a, 'x' AS b UNION ALL RETURN 1 AS a, 'z' AS b", "q.cypher", "p")
+    assert query.order == ("a", "b")
+    rows = present(query, ["b", "a"], [["x", 2], ["y", None], ["z", 1], ["a", 1]])
+    assert rows == [{"b": "a", "a": 1}, {"b": "z", "a": 1}, {"b": "x", "a": 2}, {"b": "y", "a": None}]

@@ -13,6 +13,12 @@ float, bool. A ``date`` parameter ``p`` reaches the query as ``$p_lo`` and ``$p_
 ``$as_of_lo``/``$as_of_hi`` (``--as-of``) and ``$known_at`` (``--known-at``).
 Column types say how to present values: id, text, date (an encoded bound, shown
 as a partial date), set (a list, sorted), list, bool, int, float.
+
+    // order: start, relation, subject
+
+sorts the rows by those columns after the query ran, nulls last, for a query whose
+Cypher cannot sort its own result: a ``UNION`` of anchored parts, which neither Neo4j
+nor LadybugDB sorts as a whole without ``CALL {}`` (which LadybugDB lacks).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ PARAM_TYPES = ("actor", "place", "entity", "relation", "date", "text", "int", "f
 COLUMN_TYPES = ("id", "text", "date", "set", "list", "bool", "int", "float")
 STANDARD_PARAMS = ("as_of_lo", "as_of_hi", "known_at")
 
-_HEADER = re.compile(r"^//\s*(name|question|param|column)\b\s*(.*)$")
+_HEADER = re.compile(r"^//\s*(name|question|param|column|order)\b\s*(.*)$")
 _DECL = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?\s*(.*)$")
 _PARAM_USE = re.compile(r"\$(\w+)")
 
@@ -62,6 +68,7 @@ class Query:
     pack: str
     params: list[Param] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
+    order: tuple[str, ...] = ()  # columns the runner sorts the rows by
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -77,6 +84,7 @@ def parse_query(text: str, path: str, pack: str) -> Query:
     name, question = Path(path).stem, ""
     params: list[Param] = []
     columns: list[Column] = []
+    order: tuple[str, ...] = ()
     body: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -87,8 +95,12 @@ def parse_query(text: str, path: str, pack: str) -> Query:
         if match is None:
             continue  # a blank line or a free comment in the header
         key, rest = match.groups()
-        rest = rest.lstrip(":").strip() if key in ("name", "question") else rest.strip()
-        if key == "name":
+        rest = rest.lstrip(":").strip() if key in ("name", "question", "order") else rest.strip()
+        if key == "order":
+            order = tuple(c.strip() for c in rest.split(","))
+            if not all(re.fullmatch(r"\w+", c) for c in order):
+                raise QueryError(f"{path}, line {number}: expected '// order: COLUMN, COLUMN, ...'")
+        elif key == "name":
             name = rest
         elif key == "question":
             question = rest
@@ -105,13 +117,16 @@ def parse_query(text: str, path: str, pack: str) -> Query:
     cypher = "\n".join(body).strip()
     if not cypher:
         raise QueryError(f"{path}: no Cypher after the header")
+    undeclared = [c for c in order if c not in {col.name for col in columns}]
+    if undeclared:
+        raise QueryError(f"{path}: '// order' names {undeclared[0]!r}, which is not a declared column")
     declared = set(STANDARD_PARAMS)
     for p in params:
         declared |= {f"{p.name}_lo", f"{p.name}_hi"} if p.type == "date" else {p.name}
     for used in _PARAM_USE.findall(cypher):
         if used not in declared:
             raise QueryError(f"{path}: the query uses ${used}, which its header does not declare")
-    return Query(name, question, cypher, path, pack, params, columns)
+    return Query(name, question, cypher, path, pack, params, columns, order)
 
 
 def load_pack(folder: str | Path, pack: str | None = None) -> dict[str, Query]:

@@ -107,8 +107,13 @@ def _convert(name: str, type_: str, raw: Any, binder: Binder) -> dict[str, Any]:
 
 
 def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
-    """Rows as dicts, dates decoded and sets sorted, in the order the query returned them."""
+    """Rows as dicts, dates decoded and sets sorted, in the order the query returned them
+    or, when its header has ``// order:``, sorted by those columns (nulls last, as Cypher's
+    ORDER BY; dates by their encoded bounds, so by day and then precision)."""
     types = {c.name: c.type for c in query.columns}
+    if query.order:
+        at = [columns.index(c) for c in query.order if c in columns]
+        rows = sorted(rows, key=lambda row: [(row[i] is None, row[i]) for i in at])
     out = []
     for row in rows:
         item = {}
