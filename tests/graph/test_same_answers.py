@@ -90,6 +90,28 @@ def test_every_statement_and_edge_property_is_the_same(both):
     assert len(mine) == 67 and mine == theirs
 
 
+@pytest.mark.parametrize(("fixture", "fmt"), [
+    ("cameo/icews05-15-excerpt.tsv", "cameo"),  # weights (event counts) and record ids
+    ("ucdp/esd-excerpt.csv", "ucdp-esd"),       # dataset-scoped actors, partial dates
+])
+def test_dataset_statements_are_the_same_field_by_field(make_store, fixture, fmt):
+    from allegiance.loaders import Options
+
+    embedded = make_store(FIXTURES / fixture, fmt=fmt, options=Options())
+    neo4j = neo4j_or_fail()
+    try:
+        load(neo4j, [str(FIXTURES / fixture)], fmt, options=Options())
+        mine = sorted(embedded.statements(), key=lambda s: s.id)
+        assert mine and mine == sorted(neo4j.statements(), key=lambda s: s.id)
+        if fmt == "cameo":
+            assert any(s.weight and s.weight > 1 for s in mine) and all(s.record for s in mine)
+        columns = ", ".join(f"r.{f}" for f in EDGE_FIELDS)
+        edges = f"MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN {columns} ORDER BY r.statement"
+        assert embedded.run(edges, {})[1] == neo4j.run(edges, {})[1]
+    finally:
+        neo4j.close()
+
+
 def test_the_loader_fixture_too(make_store):
     embedded = make_store(FIXTURES / "bundle.yaml")
     neo4j = neo4j_or_fail()
