@@ -43,7 +43,8 @@ WRITERS = 2  # batches in flight at once
 
 # A statement goes to the server as one flat list: its node's fields (STATEMENT_FIELDS),
 # then what only its relation edge has. Lists, not maps: the server decodes no key names,
-# which measured 140 instead of 161 us of Neo4j CPU per statement (docs/benchmarks-neo4j.md).
+# which measured 103 to 142 instead of 118 to 161 us of Neo4j CPU per statement
+# (docs/benchmarks-neo4j.md).
 ROW_FIELDS = (*STATEMENT_FIELDS, "lo_key", "hi_key", "start_precision", "end_precision", "start", "end")
 _AT = {f: i for i, f in enumerate(ROW_FIELDS)}
 
