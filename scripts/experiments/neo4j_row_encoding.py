@@ -3,8 +3,10 @@
 
     python scripts/experiments/neo4j_row_encoding.py STATEMENTS VARIANT[,VARIANT...]
 
-VARIANT is map (the rows as maps, as before 13f36b3), nonull (maps without null values)
-or list (flat lists, as the loader sends them since 13f36b3). The real rows of the
+VARIANT is map (the rows as maps, as before 13f36b3), nonull (maps without null values),
+list (flat lists, as the loader sends them since 13f36b3) or procedure (flat lists written
+by the Java procedure in scripts/experiments/neo4j-procedure with Neo4j's core API instead
+of Cypher; its jar must be in the server's plugins/ folder). The real rows of the
 benchmark's JSONL for STATEMENTS (scripts/bench_neo4j.py makes and caches it) are built
 by the loader, captured instead of sent, then sent again for each variant with ids
 prefixed by the variant's name, two batches in flight. The statements stay in the graph
@@ -84,6 +86,11 @@ for v in variants:
         rows = [[prefix + row[0], *row[1:]] for row in rows]
         if v == "list":
             jobs.append(("UNWIND $rows AS row\n" + statement_writes(label, target), rows, exclusive))
+        elif v == "procedure":
+            edge = [[f, -1 if f == "exclusive" else AT["id" if f == "statement" else f]]
+                    for f in (*EDGE_FIELDS, "start", "end", "start_precision", "end_precision")]
+            jobs.append((f"CALL allegiance.writeStatements($rows, {list(STATEMENT_FIELDS)!r}, {edge!r}, "
+                         f"{label!r}, {target!r}, $exclusive)", rows, exclusive))
         else:
             jobs.append((map_cypher(label, target), [as_map(r, v == "nonull") for r in rows], exclusive))
     server0, client0, t0 = cpu_s(PID), cpu_s(), time.perf_counter()
