@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -38,6 +39,14 @@ def make_store(tmp_path):
 NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 
 
+def unavailable(problem: str, hint: str = "") -> NoReturn:
+    """A service or data a test needs is missing: under CI=true that fails the test (CI
+    must prove everything), elsewhere it skips it, with ``hint`` on what to do."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{problem} (required under CI=true)")
+    pytest.skip(f"{problem}; {hint}" if hint else problem)
+
+
 def neo4j_or_fail():
     """A Neo4jStore on an emptied database; under CI=true a missing server fails, never skips."""
     from allegiance.exc import StoreError
@@ -46,9 +55,7 @@ def neo4j_or_fail():
     try:
         store = open_neo4j(NEO4J_URI)
     except StoreError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Neo4j is required under CI=true: {e}")
-        pytest.skip(f"{e}; start it with: bash scripts/neo4j-local start")
+        unavailable(f"Neo4j: {e}", "start it with: bash scripts/neo4j-local start")
     store.run("MATCH (n) DETACH DELETE n", {}, write=True)
     return store
 

@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from allegiance.queries.browser import browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
 
-from tests.conftest import NEO4J_URI, ROOT, neo4j_with_example
+from tests.conftest import NEO4J_URI, ROOT, neo4j_with_example, unavailable
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 BROWSER_URL = os.environ.get("ALLEGIANCE_NEO4J_BROWSER_URL", "http://127.0.0.1:7474/browser/")
@@ -40,28 +40,14 @@ def _password() -> str:
     return os.environ.get("ALLEGIANCE_NEO4J_PASSWORD", "allegiance-dev")
 
 
-def _unavailable(problem: str):
-    """Under CI=true a missing service is a failure, never a skip."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{problem} (required under CI=true)")
-    pytest.skip(f"{problem}; start it with: bash scripts/neo4j-local start")
-
-
-def _neo4j_or_fail():
-    """Neo4j with the example loaded; under CI=true a missing server fails, never skips."""
-    return neo4j_with_example()
-
-
 def _chromium_or_fail():
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
     if missing:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"headless browser test needs {', '.join(missing)} under CI=true")
-        pytest.skip(f"not installed: {', '.join(missing)}")
+        unavailable(f"the headless browser test needs {', '.join(missing)}", "run: sudo bash scripts/install-chromium.sh")
     try:
         urllib.request.urlopen(BROWSER_URL, timeout=5).close()
     except OSError as e:
-        _unavailable(f"Neo4j Browser is not served at {BROWSER_URL}: {e}")
+        unavailable(f"Neo4j Browser is not served at {BROWSER_URL}: {e}", "start it with: bash scripts/neo4j-local start")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +63,7 @@ def chromium():
 def _page(session: dict):
     """Chromium on the Neo4j Browser, connected through its own connect form. Called in the
     test body, not in a fixture, so that under CI=true a missing service reports FAILED."""
-    _neo4j_or_fail().close()
+    neo4j_with_example().close()
     _chromium_or_fail()
     if "driver" in session:
         return session["driver"]
@@ -179,7 +165,7 @@ def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
     # The Browser shows a command on one line: compare the query's first line, spaces collapsed.
     first_line = " ".join(query.cypher.splitlines()[0].split())
     for _ in range(3):
-        _neo4j_or_fail().close()
+        neo4j_with_example().close()
         _paste(driver, text)
         _run(driver)
         statuses = _wait(driver, _script_statuses(driver, _statements(text)), f"the {name} script")

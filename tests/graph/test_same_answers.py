@@ -77,17 +77,25 @@ def test_the_graph_is_the_same(both):
     assert sorted(s.id for s in embedded.statements()) == sorted(s.id for s in neo4j.statements())
 
 
+_EDGES = ("MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN "
+          + ", ".join(f"r.{f}" for f in EDGE_FIELDS) + " ORDER BY r.statement")
+
+
+def _written(embedded, neo4j):
+    """Every statement and every relation edge's properties, asserted the same on both
+    stores field by field; returned for the caller's own checks."""
+    statements = sorted(embedded.statements(), key=lambda s: s.id)
+    assert statements == sorted(neo4j.statements(), key=lambda s: s.id)
+    edges = embedded.run(_EDGES, {})[1]
+    assert edges == neo4j.run(_EDGES, {})[1]
+    return statements, edges
+
+
 def test_every_statement_and_edge_property_is_the_same(both):
     """Field by field, not only ids: what each store wrote for every statement (its node)
     and for its relation edge."""
-    embedded, neo4j = both
-    mine = sorted(embedded.statements(), key=lambda s: s.id)
-    theirs = sorted(neo4j.statements(), key=lambda s: s.id)
-    assert len(mine) == 67 and mine == theirs
-    columns = ", ".join(f"r.{f}" for f in EDGE_FIELDS)
-    edges = f"MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN {columns} ORDER BY r.statement"
-    mine, theirs = embedded.run(edges, {})[1], neo4j.run(edges, {})[1]
-    assert len(mine) == 67 and mine == theirs
+    statements, edges = _written(*both)
+    assert len(statements) == len(edges) == 67
 
 
 @pytest.mark.parametrize(("fixture", "fmt"), [
@@ -101,13 +109,10 @@ def test_dataset_statements_are_the_same_field_by_field(make_store, fixture, fmt
     neo4j = neo4j_or_fail()
     try:
         load(neo4j, [str(FIXTURES / fixture)], fmt, options=Options())
-        mine = sorted(embedded.statements(), key=lambda s: s.id)
-        assert mine and mine == sorted(neo4j.statements(), key=lambda s: s.id)
+        statements, edges = _written(embedded, neo4j)
+        assert statements and len(edges) == len(statements)
         if fmt == "cameo":
-            assert any(s.weight and s.weight > 1 for s in mine) and all(s.record for s in mine)
-        columns = ", ".join(f"r.{f}" for f in EDGE_FIELDS)
-        edges = f"MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN {columns} ORDER BY r.statement"
-        assert embedded.run(edges, {})[1] == neo4j.run(edges, {})[1]
+            assert any(s.weight and s.weight > 1 for s in statements) and all(s.record for s in statements)
     finally:
         neo4j.close()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from allegiance.exc import InputError
 from allegiance.loaders import Options, cameo, read_records
 from allegiance.loaders.assemble import Assembler
 from allegiance.loaders.records import NOTE, DatasetRef
-from tests.conftest import FIXTURES, ROOT, ask
+from tests.conftest import FIXTURES, ROOT, ask, unavailable
 
 ICEWS = ROOT.parent / "shared" / "data" / "icews" / "icews05-15-test.tsv"
 HERE = FIXTURES / "cameo"
@@ -33,9 +32,7 @@ COUNTRY_NAMES = {name.casefold() for names in MAP["countries"].values() for name
 @pytest.fixture(scope="module")
 def icews() -> Path:
     if not ICEWS.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the shared data is missing: {ICEWS}")
-        pytest.skip(f"the shared data is missing: {ICEWS}")
+        unavailable(f"the shared data is missing: {ICEWS}")
     return ICEWS
 
 

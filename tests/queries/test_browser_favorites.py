@@ -32,11 +32,6 @@ def _params(text: str) -> dict[str, str]:
     return found
 
 
-def _neo4j_or_fail():
-    """Neo4j with the example loaded; under CI=true a missing server fails, never skips."""
-    return neo4j_with_example()
-
-
 # -- the files ---------------------------------------------------------------------
 
 def test_every_core_query_gets_a_file_named_by_its_first_line():
@@ -133,7 +128,7 @@ def test_param_expressions_give_python_day_numbers_and_the_queries_run():
     from allegiance.exc import QueryError
     from allegiance.graph.base import load
 
-    store = _neo4j_or_fail()
+    store = neo4j_with_example()
     try:
         _, rows = store.run(f"RETURN {day_expr(date(2020, 5, 1))} AS v", {})
         assert rows == [[date(2020, 5, 1).toordinal()]] == [[737546]]
