@@ -20,7 +20,7 @@ from pathlib import Path
 
 import neo4j
 from allegiance.graph.base import load  # noqa: E402
-from allegiance.graph.neo4j_store import ROW_FIELDS, Neo4jStore, statement_writes  # noqa: E402
+from allegiance.graph.neo4j_store import EDGE_PROPERTIES, ROW_FIELDS, Neo4jStore, statement_writes  # noqa: E402
 from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,8 +87,7 @@ for v in variants:
         if v == "list":
             jobs.append(("UNWIND $rows AS row\n" + statement_writes(label, target), rows, exclusive))
         elif v == "procedure":
-            edge = [[f, -1 if f == "exclusive" else AT["id" if f == "statement" else f]]
-                    for f in (*EDGE_FIELDS, "start", "end", "start_precision", "end_precision")]
+            edge = [[f, -1 if f == "exclusive" else AT["id" if f == "statement" else f]] for f in EDGE_PROPERTIES]
             jobs.append((f"CALL allegiance.writeStatements($rows, {list(STATEMENT_FIELDS)!r}, {edge!r}, "
                          f"{label!r}, {target!r}, $exclusive)", rows, exclusive))
         else:

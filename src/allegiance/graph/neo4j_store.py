@@ -53,12 +53,12 @@ def _cell(field: str) -> str:
     return f"row[{_AT[field]}]"
 
 
-# The relation edge's properties (EDGE_FIELDS, as on the embedded store) come from the same
-# row, plus real DATEs and their precision for Bloom and range indexes.
+# The relation edge's properties: EDGE_FIELDS, as on the embedded store, plus real DATEs and
+# their precision for Bloom and range indexes. All come from the same row.
+EDGE_PROPERTIES = (*EDGE_FIELDS, "start", "end", "start_precision", "end_precision")
 _EDGE_FROM = {"statement": _cell("id"), "exclusive": "$exclusive"}
-assert all(f in _EDGE_FROM or f in _AT for f in EDGE_FIELDS)
-_EDGE_SET = ", ".join(f"r.{f} = {_EDGE_FROM.get(f) or _cell(f)}"
-                      for f in (*EDGE_FIELDS, "start", "end", "start_precision", "end_precision"))
+assert all(f in _EDGE_FROM or f in _AT for f in EDGE_PROPERTIES)
+_EDGE_SET = ", ".join(f"r.{f} = {_EDGE_FROM.get(f) or _cell(f)}" for f in EDGE_PROPERTIES)
 # CREATE skips properties whose value is null, as SET st = map would.
 _STATEMENT_PROPS = ", ".join(f"{f}: {_cell(f)}" for f in STATEMENT_FIELDS)
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
