@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh embedded store loaded from YAML text or files."""
+"""Shared fixtures: a fresh embedded store loaded from YAML text or files, and the tests'
+own Neo4j (``tests/neo4j_server.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from allegiance.graph.base import load
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query
+from tests import neo4j_server
+
+# Read before the environment is cleaned below: ALLEGIANCE_TEST_NEO4J=off skips the Neo4j
+# tests outside CI (under CI=true they fail instead, as for any missing service).
+NEO4J_OFF = os.environ.get("ALLEGIANCE_TEST_NEO4J", "").lower() == "off"
+# A user's settings must not reach the tests: ALLEGIANCE_NEO4J_URI could name their real
+# server, ALLEGIANCE_STORE their real store, and CLI tests read both.
+for _name in [k for k in os.environ if k.startswith(("ALLEGIANCE_", "NEO4J_LOCAL_"))]:
+    del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "libya-2020.yaml"
@@ -36,7 +46,8 @@ def make_store(tmp_path):
         store.close()
 
 
-NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
+def pytest_sessionfinish(session, exitstatus):
+    neo4j_server.stop()
 
 
 def unavailable(problem: str, hint: str = "") -> NoReturn:
@@ -47,16 +58,31 @@ def unavailable(problem: str, hint: str = "") -> NoReturn:
     pytest.skip(f"{problem}; {hint}" if hint else problem)
 
 
+def neo4j_server_or_fail() -> neo4j_server.Server:
+    """The tests' own Neo4j, started on first use; under CI=true a server that cannot be
+    started fails the test, never skips it."""
+    if NEO4J_OFF:
+        unavailable("Neo4j tests are off (ALLEGIANCE_TEST_NEO4J=off)")
+    try:
+        return neo4j_server.server()
+    except neo4j_server.Unavailable as e:
+        unavailable(f"Neo4j: {e}", "it needs Java 17 and Maven: bash scripts/test.sh installs the rest")
+
+
+def neo4j_uri() -> str:
+    return neo4j_server_or_fail().uri
+
+
 def neo4j_or_fail():
-    """A Neo4jStore on an emptied database; under CI=true a missing server fails, never skips."""
-    from allegiance.exc import StoreError
+    """A Neo4jStore on the tests' own server, its database emptied (it is ours alone)."""
     from allegiance.graph.neo4j_store import open_neo4j
 
+    store = open_neo4j(neo4j_uri())
     try:
-        store = open_neo4j(NEO4J_URI)
-    except StoreError as e:
-        unavailable(f"Neo4j: {e}", "start it with: bash scripts/neo4j-local start")
-    store.run("MATCH (n) DETACH DELETE n", {}, write=True)
+        store.run("MATCH (n) DETACH DELETE n", {}, write=True)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

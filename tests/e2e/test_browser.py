@@ -1,15 +1,13 @@
 """The query packs as favorites in a real Neo4j Browser (5.x, served by the local server),
 driven by headless Chromium: import the favorites zip, paste a favorite, run it, read the table.
 
-Needs the server of scripts/neo4j-local and /usr/bin/chromium + chromedriver. Under CI=true
-anything missing fails the tests; elsewhere they skip with a hint. The tests load the example
-themselves (the load is idempotent) and never delete data.
+Runs on the tests' own Neo4j (tests/neo4j_server.py) with /usr/bin/chromium + chromedriver.
+Under CI=true anything missing fails the tests; elsewhere they skip with a hint.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 import tempfile
 import urllib.request
@@ -27,27 +25,23 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from allegiance.queries.browser import browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
 
-from tests.conftest import NEO4J_URI, ROOT, neo4j_with_example, unavailable
+from tests import neo4j_server
+from tests.conftest import ROOT, neo4j_server_or_fail, neo4j_with_example, unavailable
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-BROWSER_URL = os.environ.get("ALLEGIANCE_NEO4J_BROWSER_URL", "http://127.0.0.1:7474/browser/")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 30  # seconds; the first query after connecting compiles the plan
 
 
-def _password() -> str:
-    return os.environ.get("ALLEGIANCE_NEO4J_PASSWORD", "allegiance-dev")
-
-
-def _chromium_or_fail():
+def _chromium_or_fail(browser_url: str):
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
     if missing:
         unavailable(f"the headless browser test needs {', '.join(missing)}", "run: sudo bash scripts/install-chromium.sh")
     try:
-        urllib.request.urlopen(BROWSER_URL, timeout=5).close()
+        urllib.request.urlopen(browser_url, timeout=30).close()
     except OSError as e:
-        unavailable(f"Neo4j Browser is not served at {BROWSER_URL}: {e}", "start it with: bash scripts/neo4j-local start")
+        unavailable(f"Neo4j Browser is not served at {browser_url}: {e}")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +58,8 @@ def _page(session: dict):
     """Chromium on the Neo4j Browser, connected through its own connect form. Called in the
     test body, not in a fixture, so that under CI=true a missing service reports FAILED."""
     neo4j_with_example().close()
-    _chromium_or_fail()
+    server = neo4j_server_or_fail()
+    _chromium_or_fail(server.browser_url)
     if "driver" in session:
         return session["driver"]
     session["profile"] = tempfile.mkdtemp(prefix="allegiance-chromium-")  # fresh local storage
@@ -75,16 +70,16 @@ def _page(session: dict):
                 "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={session['profile']}"):
         options.add_argument(arg)
     driver = session["driver"] = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.get(BROWSER_URL)
+    driver.get(server.browser_url)
     wait = WebDriverWait(driver, WAIT)
     address = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-testid="boltaddress"]')))
-    scheme, host = urlsplit(NEO4J_URI).scheme, urlsplit(NEO4J_URI).netloc
+    scheme, host = urlsplit(server.uri).scheme, urlsplit(server.uri).netloc
     Select(driver.find_element(By.CSS_SELECTOR, '[data-testid="bolt-scheme-select"]')).select_by_value(f"{scheme}://")
     # A React-controlled input: clear() is undone on the next render, select-all + delete is not.
     address.send_keys(Keys.CONTROL, "a")
     address.send_keys(Keys.DELETE, host)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="username"]').send_keys("neo4j")
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="password"]').send_keys(_password())
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="password"]').send_keys(neo4j_server.PASSWORD)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="connect"]').click()
     _wait(driver, ec.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-testid="stream"]'),
                                                    "You are connected as user neo4j"), "the connection")
@@ -156,26 +151,23 @@ def _script_statuses(driver, count: int):
 def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
     """A user's steps, as the file's header says: paste the favorite, run it (parameters set,
     every statement succeeds), then delete the lines down to the last :param, run again and
-    read the table. Tried up to 3 times: other test runs on the same server empty it now and
-    then, and the example is reloaded before each try (a real bug fails all three)."""
+    read the table."""
     query = core_pack()[name]
     text = browser_favorites(core_pack())[f"{name}.cypher"]
     lines = text.splitlines()
     last_param = max(i for i, line in enumerate(lines) if line.startswith(":param"))
     # The Browser shows a command on one line: compare the query's first line, spaces collapsed.
     first_line = " ".join(query.cypher.splitlines()[0].split())
-    for _ in range(3):
-        neo4j_with_example().close()
-        _paste(driver, text)
-        _run(driver)
-        statuses = _wait(driver, _script_statuses(driver, _statements(text)), f"the {name} script")
-        assert statuses == ["success"] * len(statuses), f"{name}: {statuses}"
-        _paste(driver, "\n".join(lines[last_param + 1:]))
-        _run(driver)
-        shown = _wait(driver, _newest_frame_text(driver, first_line), f"the {name} query's result")
-        if all(item in shown for item in expected):
-            return shown
-    pytest.fail(f"{name}: {[i for i in expected if i not in shown]} not in the result frame:\n{shown[:2000]}")
+    _paste(driver, text)
+    _run(driver)
+    statuses = _wait(driver, _script_statuses(driver, _statements(text)), f"the {name} script")
+    assert statuses == ["success"] * len(statuses), f"{name}: {statuses}"
+    _paste(driver, "\n".join(lines[last_param + 1:]))
+    _run(driver)
+    shown = _wait(driver, _newest_frame_text(driver, first_line), f"the {name} query's result")
+    missing = [item for item in expected if item not in shown]
+    assert not missing, f"{name}: {missing} not in the result frame:\n{shown[:2000]}"
+    return shown
 
 
 def _statements(text: str) -> int:

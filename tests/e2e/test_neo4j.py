@@ -1,4 +1,4 @@
-"""The CLI and the graph on a real Neo4j server (started by scripts/neo4j-local).
+"""The CLI and the graph on a real Neo4j server: the tests' own (tests/neo4j_server.py).
 
 Under CI=true a missing server fails these tests; elsewhere they skip with a hint.
 """
@@ -17,7 +17,7 @@ from allegiance.exc import StoreError
 from allegiance.graph import neo4j_store
 from allegiance.graph.base import load
 from allegiance.graph.neo4j_store import Neo4jStore
-from tests.conftest import EXAMPLE, FIXTURES, NEO4J_URI, ask, neo4j_or_fail
+from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail, neo4j_uri
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def neo4j():
 
 
 def run(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, [*args, "--neo4j", NEO4J_URI], env=env)
+    return CliRunner().invoke(cli, [*args, "--neo4j", neo4j_uri()], env=env)
 
 
 def test_the_cli_works_the_same_on_neo4j(neo4j, tmp_path):
@@ -51,10 +51,10 @@ def test_push_copies_an_embedded_store(neo4j, tmp_path):
     store = str(tmp_path / "s.db")
     runner = CliRunner()
     assert runner.invoke(cli, ["load", str(EXAMPLE), "--store", store]).exit_code == 0
-    first = runner.invoke(cli, ["push", "--neo4j", NEO4J_URI, "--store", store])
+    first = runner.invoke(cli, ["push", "--neo4j", neo4j_uri(), "--store", store])
     assert first.exit_code == 0, first.output
     assert "67 new, 0 already there" in first.stdout
-    second = runner.invoke(cli, ["push", "--neo4j", NEO4J_URI, "--store", store])
+    second = runner.invoke(cli, ["push", "--neo4j", neo4j_uri(), "--store", store])
     assert "0 new, 67 already there" in second.stdout
     embedded = json.loads(runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout)
     server = json.loads(run("stats", "--format", "json").stdout)
@@ -152,9 +152,9 @@ def test_driver_errors_become_clear_messages_without_credentials(neo4j):
     assert (refused.exit_code, refused.stderr) == (
         1, "Error: cannot reach Neo4j at bolt://127.0.0.1:1: connection refused or server not running\n")
     secret = "not-the-password-1234"
-    wrong = CliRunner().invoke(cli, ["stats", "--neo4j", NEO4J_URI],
+    wrong = CliRunner().invoke(cli, ["stats", "--neo4j", neo4j_uri()],
                                env={"ALLEGIANCE_NEO4J_PASSWORD": secret})
-    assert (wrong.exit_code, wrong.stderr) == (1, f"Error: authentication failed for user neo4j at {NEO4J_URI}\n")
+    assert (wrong.exit_code, wrong.stderr) == (1, f"Error: authentication failed for user neo4j at {neo4j_uri()}\n")
     assert secret not in wrong.output
     bad = CliRunner().invoke(cli, ["stats", "--neo4j", "http://127.0.0.1:7474"])
     assert (bad.exit_code, bad.stderr) == (
@@ -164,9 +164,9 @@ def test_driver_errors_become_clear_messages_without_credentials(neo4j):
 def test_the_environment_names_the_server(neo4j):
     load(neo4j, [str(FIXTURES / "bundle.yaml")])
     result = CliRunner().invoke(cli, ["query", "who-backs-whom", "--format", "json"],
-                                env={"ALLEGIANCE_NEO4J_URI": NEO4J_URI, "ALLEGIANCE_NEO4J_DATABASE": "neo4j",
+                                env={"ALLEGIANCE_NEO4J_URI": neo4j_uri(), "ALLEGIANCE_NEO4J_DATABASE": "neo4j",
                                      "ALLEGIANCE_NEO4J_USER": "neo4j"})
     assert result.exit_code == 0, result.output
     assert [(r["subject"], r["object"]) for r in json.loads(result.stdout)] == [("turkey", "gna")]
     assert ask(neo4j, "contested") == []
-    assert os.environ.get("ALLEGIANCE_NEO4J_URI", NEO4J_URI) == NEO4J_URI
+    assert "ALLEGIANCE_NEO4J_URI" not in os.environ  # the CliRunner env was for that call only

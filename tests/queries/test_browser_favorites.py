@@ -1,12 +1,11 @@
 """Neo4j Browser favorites of the query packs: the files, the zip, and their values on a real server.
 
-The server tests need scripts/neo4j-local: under CI=true a missing server fails them, elsewhere
-they skip with a hint. They load the example themselves (idempotent) and never delete data.
+The server tests run on the tests' own Neo4j (tests/neo4j_server.py): under CI=true a server
+that cannot be started fails them, elsewhere they skip with a hint.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from datetime import date
@@ -14,9 +13,8 @@ from datetime import date
 from allegiance.queries.browser import DEFAULT_EXAMPLES, browser_favorites, day_expr, write_favorites_zip
 from allegiance.queries.pack import STANDARD_PARAMS, core_pack, load_pack
 from allegiance.queries.runner import bind
-from tests.conftest import EXAMPLE, neo4j_with_example
+from tests.conftest import neo4j_with_example
 
-NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 PARAM_LINE = re.compile(r"^:param (\w+) => (.+);$")
 ISO_DATE = re.compile(r"date\('(\d{4}-\d{2}-\d{2})'\)")
 
@@ -125,9 +123,6 @@ def test_param_expressions_give_python_day_numbers_and_the_queries_run():
     """Each ``:param`` expression, run as the Browser runs it (``RETURN expr``), gives the
     value the command line would bind; with those values every core query runs and, on the
     example, returns rows."""
-    from allegiance.exc import QueryError
-    from allegiance.graph.base import load
-
     store = neo4j_with_example()
     try:
         _, rows = store.run(f"RETURN {day_expr(date(2020, 5, 1))} AS v", {})
@@ -142,18 +137,11 @@ def test_param_expressions_give_python_day_numbers_and_the_queries_run():
                 if days:
                     assert values[param] == date.fromisoformat(days[-1]).toordinal(), (name, param)
             given = {k: v for k, v in DEFAULT_EXAMPLES.get(name, {}).items() if k in {p.name for p in query.params}}
-            for attempt in range(3):  # other test runs on this server empty it now and then: reload, retry
-                try:
-                    # The same values as the command line binds for the same examples ...
-                    assert values == bind(query, store, given, as_of="2020-05"), name
-                    # ... and the query runs with them and finds rows in the example.
-                    _, rows = store.run(query.cypher, values)
-                    assert rows, f"{name}: no rows on the example with the favorite's parameters"
-                    break
-                except (AssertionError, QueryError):
-                    if attempt == 2:
-                        raise
-                    load(store, [str(EXAMPLE)])
+            # The same values as the command line binds for the same examples ...
+            assert values == bind(query, store, given, as_of="2020-05"), name
+            # ... and the query runs with them and finds rows in the example.
+            _, rows = store.run(query.cypher, values)
+            assert rows, f"{name}: no rows on the example with the favorite's parameters"
             if name == "who-backs-whom":
                 names = {v for row in rows for v in row if isinstance(v, str)}
                 assert {"Turkey", "Government of National Accord"} <= names
