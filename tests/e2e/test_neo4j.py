@@ -112,10 +112,13 @@ def test_an_interrupted_load_completes_on_a_rerun_without_duplicates(neo4j, monk
         return real_flush(self, batch)
 
     monkeypatch.setattr(Neo4jStore, "_flush", failing_flush)
-    with pytest.raises(StoreError, match="simulated"):
+    with pytest.raises(StoreError) as failed:
         load(neo4j, [str(EXAMPLE)])
     partial = neo4j.stats()["statements"]
     assert 0 < partial < 67
+    assert str(failed.value) == (
+        f"connection lost (simulated); the load stopped after writing {partial} of 67 new statements: "
+        "run the same load again to complete it (what was written is skipped)")
     monkeypatch.setattr(Neo4jStore, "_flush", real_flush)
     report = load(neo4j, [str(EXAMPLE)])
     assert report.added == 67 - partial

@@ -10,14 +10,23 @@ Writes go in batches (``UNWIND $rows``) of new statements only, each batch in it
 transaction: input is checked in full before the first batch, and an interrupted
 load completes on a re-run without duplicates, since statement ids are content hashes
 and a re-run skips the ids the graph already has.
+
+A team shares a server, so loads run concurrently: the uniqueness constraint on statement
+ids is what keeps each statement once. A batch that meets a statement another loader wrote
+meanwhile fails on that constraint as a whole; it is sent again without the statements now
+there. Deadlocks and other transient errors are retried here, a bounded number of times
+and quietly (the driver's own retrying logs warnings, so it is not used).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
+import random
 import tempfile
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +49,18 @@ if TYPE_CHECKING:
 
 BATCH = 5_000
 WRITERS = 2  # batches in flight at once
+# Transient errors (deadlocks between concurrent loaders, a leader switch) are retried this
+# many times, waiting a random 0.5-1.5 times a delay that doubles from 50 ms up to 2 s.
+ATTEMPTS = 12
+# A batch whose statements other loaders keep writing first is sent again at most this often.
+CONFLICT_ROUNDS = 20
+_CONFLICT = "Neo.ClientError.Schema.ConstraintValidationFailed"
+# What a concurrent CREATE ... IF NOT EXISTS of the same rule reports: the rule is there.
+_SCHEMA_THERE = ("Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+                 "Neo.ClientError.Schema.ConstraintAlreadyExists", "Neo.ClientError.Schema.IndexAlreadyExists")
+# The driver logs retries and pool events as warnings; with no handler of ours Python would
+# print them on stderr. Our errors say what the user needs.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 # A statement goes to the server as one flat list: its node's fields (STATEMENT_FIELDS),
 # then what only its relation edge has. Lists, not maps: the server decodes no key names,
@@ -72,6 +93,10 @@ def _date(day: int, sentinel: int) -> dt.date | None:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+
+
+class _Conflict(StoreError):
+    """A write met a statement id that another transaction wrote first."""
 
 
 def _native(value: Any) -> Any:
@@ -121,20 +146,39 @@ class Neo4jStore(GraphStore):
             return StoreError(f"not a Neo4j address: {self.uri!r} ({e})")
         if isinstance(e, x.ClientError) and e.code == "Neo.ClientError.Statement.AccessMode":
             return QueryError(WRITE_REFUSED)
+        if isinstance(e, x.ClientError) and e.code == _CONFLICT:
+            return _Conflict(f"Neo4j refused the query: {e.message}")
         if isinstance(e, x.Neo4jError):
             return StoreError(f"Neo4j refused the query: {getattr(e, 'message', None) or e}")
         return e
 
     def _execute(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False):
-        from neo4j import RoutingControl
+        """(records, summary, keys) of one auto-commit transaction, retried on transient errors."""
+        delay = 0.05
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._attempt(cypher, params or {}, write)
+            except Exception as e:  # noqa: BLE001 - retried, or mapped to our own error
+                if attempt == ATTEMPTS or not self._transient(e):
+                    raise self._translate(e) from e
+            time.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not secrecy
+            delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
 
-        try:
-            return self._driver.execute_query(
-                cypher, params or {}, database_=self.database,
-                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-            )
-        except Exception as e:  # noqa: BLE001
-            raise self._translate(e) from e
+    def _attempt(self, cypher: str, params: dict[str, Any], write: bool):
+        from neo4j import READ_ACCESS, WRITE_ACCESS
+
+        with self._driver.session(database=self.database,
+                                  default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as session:
+            result = session.run(cypher, params)
+            records = list(result)
+            return records, result.consume(), result.keys()
+
+    def _transient(self, e: Exception) -> bool:
+        x = self._exceptions
+        if isinstance(e, x.Neo4jError):
+            return isinstance(e, x.TransientError) or e.is_retryable()
+        return isinstance(e, (x.SessionExpired, x.ServiceUnavailable))
 
     def close(self) -> None:
         if getattr(self, "_driver", None) is not None:
@@ -143,20 +187,27 @@ class Neo4jStore(GraphStore):
 
     # -- schema ------------------------------------------------------------------
     def _create_schema(self) -> None:
-        statements = [
-            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            for label in ("Actor", "Place", "Source", "Statement")
-        ]
+        """Constraints and indexes, created once; safe when several processes start at once."""
+        rules = {f"{label.lower()}_id": f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) "
+                 "REQUIRE n.id IS UNIQUE" for label in ("Actor", "Place", "Source", "Statement")}
         for rtype in relation_types().values():
-            name = rtype.name
-            statements += [
-                f"CREATE INDEX {name}_statement IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.statement)",
-                f"CREATE INDEX {name}_interval IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.lo, r.hi)",
-                f"CREATE INDEX {name}_start IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.start)",
-                f"CREATE INDEX {name}_end IF NOT EXISTS FOR ()-[r:{rtype.label}]-() ON (r.end)",
-            ]
-        for cypher in statements:
-            self._execute(cypher, write=True)
+            name, on = rtype.name, f"FOR ()-[r:{rtype.label}]-()"
+            rules |= {f"{name}_statement": f"CREATE INDEX {name}_statement IF NOT EXISTS {on} ON (r.statement)",
+                      f"{name}_interval": f"CREATE INDEX {name}_interval IF NOT EXISTS {on} ON (r.lo, r.hi)",
+                      f"{name}_start": f"CREATE INDEX {name}_start IF NOT EXISTS {on} ON (r.start)",
+                      f"{name}_end": f"CREATE INDEX {name}_end IF NOT EXISTS {on} ON (r.end)"}
+        # A schema write takes the database's schema lock: skip what is there, so that the
+        # usual start (everything there) writes nothing and waits for no other loader.
+        there = {r[0] for r in self._execute("SHOW INDEXES YIELD name RETURN name")[0]}
+        for name, cypher in rules.items():
+            if name in there:
+                continue
+            try:
+                self._execute(cypher, write=True)
+            except StoreError as e:
+                cause = e.__cause__
+                if getattr(cause, "code", None) not in _SCHEMA_THERE:
+                    raise
 
     # -- reading -----------------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
@@ -197,6 +248,7 @@ class Neo4jStore(GraphStore):
         types = relation_types()
         # Spool the checked statements first: a bad record anywhere stops the load
         # before the first batch reaches the server.
+        new = 0
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
             for s in statements:
                 if s.id in existing:
@@ -204,12 +256,19 @@ class Neo4jStore(GraphStore):
                 existing.add(s.id)
                 known = known_day(assembler.sources.get(s.source))
                 spool.write(json.dumps(self._row(s, types[s.relation], known)) + "\n")
-                report.added += 1
+                new += 1
             actors, places, sources = assembler.changed()
             report.actors, report.places, report.sources = len(actors), len(places), len(sources)
-            self._write_entities(actors, places, sources, assembler.known)
-            spool.seek(0)
-            self._write_statements(spool, report.added, progress)
+            written = [0]  # statements this load wrote, as batches commit
+            try:
+                self._write_entities(actors, places, sources, assembler.known)
+                spool.seek(0)
+                self._write_statements(spool, new, progress, written)
+            except StoreError as e:
+                raise StoreError(
+                    f"{e}; the load stopped after writing {written[0]:,} of {new:,} new statements: "
+                    "run the same load again to complete it (what was written is skipped)") from e
+            report.added = written[0]
 
     @staticmethod
     def _row(s: Statement, rtype, known: int) -> list[Any]:
@@ -250,52 +309,70 @@ class Neo4jStore(GraphStore):
                     self._execute(f"UNWIND $rows AS row MATCH ()-[r:{rtype.label}]->() WHERE r.source = row.id "
                                   "SET r.known = row.known", {"rows": redated}, write=True)
 
-    def _write_statements(self, spool, total: int, progress: Progress | None) -> None:
+    def _write_statements(self, spool, total: int, progress: Progress | None, written: list[int]) -> None:
         """Batches from the spool, two in flight at a time: the server writes one while the
         client packs the next (measured 24% faster on 2 cores). Each batch is still its own
-        transaction, so a re-run completes an interrupted load."""
+        transaction, so a re-run completes an interrupted load. ``written[0]`` counts the
+        statements of the batches that committed."""
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
         batches: dict[tuple[str, str, bool], list[list[Any]]] = {}
         lo, hi = _AT["lo"], _AT["hi"]
-        done = 0
+        running: set = set()
+
+        def settle(futures) -> None:
+            for future in futures:
+                running.discard(future)
+                written[0] += future.result()  # a failed batch stops the load here
+                if progress:
+                    progress("batch", written[0], written[0], total)
+
         with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-            running: set = set()
+            try:
+                def send(key: tuple[str, str, bool], rows: list[list[Any]]) -> None:
+                    while len(running) >= WRITERS:
+                        settle(wait(running, return_when=FIRST_COMPLETED)[0])
+                    running.add(pool.submit(self._flush, (*key, rows)))
 
-            def send(key: tuple[str, str, bool], rows: list[list[Any]]) -> None:
-                nonlocal done
-                while len(running) >= WRITERS:
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        running.discard(future)
-                        done += future.result()  # a failed batch stops the load here
-                        if progress:
-                            progress("batch", done, done, total)
-                running.add(pool.submit(self._flush, (*key, rows)))
-
-            for line in spool:
-                label, target, exclusive, row = json.loads(line)
-                row.append(_date(row[lo], UNKNOWN_START))
-                row.append(_date(row[hi], OPEN_END))
-                key = (label, target, exclusive)
-                batch = batches.setdefault(key, [])
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    send(key, batches.pop(key))
-            for key, rows in batches.items():
-                send(key, rows)
-            for future in running:
-                done += future.result()
+                for line in spool:
+                    label, target, exclusive, row = json.loads(line)
+                    row.append(_date(row[lo], UNKNOWN_START))
+                    row.append(_date(row[hi], OPEN_END))
+                    key = (label, target, exclusive)
+                    batch = batches.setdefault(key, [])
+                    batch.append(row)
+                    if len(batch) >= BATCH:
+                        send(key, batches.pop(key))
+                for key, rows in batches.items():
+                    send(key, rows)
+                settle(list(running))
+            finally:
+                # A batch that failed leaves the other one in flight: count it if it committed.
+                for future in list(running):
+                    if future.exception() is None:
+                        written[0] += future.result()
         if progress:
-            progress("batch", done, done, total)
+            progress("batch", written[0], written[0], total)
 
     def _flush(self, batch: tuple[str, str, bool, list[list[Any]]]) -> int:
         """One batch of statement rows (ROW_FIELDS lists) of one relation label, in one
-        transaction."""
+        transaction; returns how many statements it wrote. A batch that meets statements
+        another loader wrote first is sent again without them."""
         label, target, exclusive, rows = batch
-        self._execute("UNWIND $rows AS row\n" + statement_writes(label, target),
-                      {"rows": rows, "exclusive": exclusive}, write=True)
-        return len(rows)
+        cypher = "UNWIND $rows AS row\n" + statement_writes(label, target)
+        at = _AT["id"]
+        for _ in range(CONFLICT_ROUNDS):
+            try:
+                self._execute(cypher, {"rows": rows, "exclusive": exclusive}, write=True)
+                return len(rows)
+            except _Conflict:
+                there, _, _ = self._execute("UNWIND $ids AS id MATCH (s:Statement {id: id}) RETURN s.id",
+                                            {"ids": [row[at] for row in rows]})
+                done = {record[0] for record in there}
+                rows = [row for row in rows if row[at] not in done]
+                if not rows:
+                    return 0
+        raise StoreError(f"Neo4j: other loaders kept writing this batch's statements first ({CONFLICT_ROUNDS} tries)")
 
 
 def statement_writes(label: str, target: str) -> str:

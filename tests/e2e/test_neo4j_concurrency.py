@@ -1,0 +1,79 @@
+"""A team shares one Neo4j: concurrent loaders of overlapping data, on the tests' own server.
+
+Four ``allegiance load`` processes start together on an empty database (no constraints or
+indexes yet), each with its own overlapping slice of the example's statements, for several
+rounds. Every loader must exit 0 with nothing on stderr (no driver log lines), and the graph
+must hold each statement exactly once, with exactly one relation edge each; between them the
+loaders must report each statement as new exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from allegiance.loaders.bundle import _LineLoader
+from tests.conftest import EXAMPLE, neo4j_or_fail, neo4j_uri
+
+ROUNDS = 3
+SLICES = [(0, 36), (12, 48), (24, 61), (0, 61)]  # of the example's 61 statement records (67 statements)
+
+
+@pytest.fixture
+def neo4j():
+    store = neo4j_or_fail()
+    yield store
+    store.close()
+
+
+def _bundles(folder) -> list[str]:
+    # the bundle reader's own YAML rules (`on:` is a key, not a boolean)
+    data = yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+    assert len(data["statements"]) == 61
+    paths = []
+    for i, (start, end) in enumerate(SLICES):
+        part = {**data, "statements": data["statements"][start:end]}
+        path = folder / f"part{i}.json"
+        path.write_text(json.dumps(part, default=str), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _empty(store) -> None:
+    """No data and no schema: the loaders race to create both."""
+    store.run("MATCH (n) DETACH DELETE n", {}, write=True)
+    for (name,) in store.run("SHOW CONSTRAINTS YIELD name RETURN name", {})[1]:
+        store.run(f"DROP CONSTRAINT {name}", {}, write=True)
+    for (name,) in store.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", {})[1]:
+        store.run(f"DROP INDEX {name}", {}, write=True)
+
+
+def test_four_concurrent_loaders_of_overlapping_files_each_statement_once(neo4j, tmp_path):
+    paths = _bundles(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}  # the loads themselves need no CI flag
+    for round_ in range(ROUNDS):
+        _empty(neo4j)
+        loaders = [subprocess.Popen([sys.executable, "-m", "allegiance", "load", path, "--json",
+                                     "--neo4j", neo4j_uri()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=env, cwd=tmp_path)
+                   for path in paths]
+        results = [(p.wait(), *p.communicate()) for p in loaders]
+        for code, out, err in results:
+            assert (code, err) == (0, ""), f"round {round_}: exit {code}\n{err}"
+        reports = [json.loads(out) for _, out, _ in results]
+        assert reports[-1]["statements_read"] == 67
+        assert sum(r["statements_added"] for r in reports) == 67, f"round {round_}: {reports}"
+        stats = neo4j.stats()
+        assert stats["statements"] == 67 and stats["actors"] == 30 and stats["sources"] == 36
+        _, rows = neo4j.run("MATCH (s:Statement) WITH s.id AS id, count(*) AS n WHERE n > 1 RETURN count(id)", {})
+        assert rows == [[0]]
+        _, rows = neo4j.run("MATCH (s:Statement) OPTIONAL MATCH ()-[r {statement: s.id}]->() "
+                            "WITH s, count(r) AS edges WHERE edges <> 1 RETURN count(s)", {})
+        assert rows == [[0]], f"round {round_}: statements without exactly one edge"
+        _, rows = neo4j.run("MATCH (a:Actor) WITH a.id AS id, count(*) AS n WHERE n > 1 RETURN count(id)", {})
+        assert rows == [[0]]
