@@ -77,3 +77,43 @@ def test_four_concurrent_loaders_of_overlapping_files_each_statement_once(neo4j,
         assert rows == [[0]], f"round {round_}: statements without exactly one edge"
         _, rows = neo4j.run("MATCH (a:Actor) WITH a.id AS id, count(*) AS n WHERE n > 1 RETURN count(id)", {})
         assert rows == [[0]]
+
+
+def _deadlock():
+    from neo4j.exceptions import Neo4jError
+
+    return Neo4jError._hydrate_neo4j(code="Neo.TransientError.Transaction.DeadlockDetected",
+                                     message="ForsetiClient[1] can't acquire ExclusiveLock (simulated)")
+
+
+def test_transient_errors_are_retried_quietly_and_a_bounded_number_of_times(neo4j, monkeypatch, capfd):
+    from allegiance.exc import StoreError
+    from allegiance.graph import neo4j_store
+
+    real = neo4j._attempt
+    calls = {"n": 0}
+
+    def twice_deadlocked(cypher, params, write):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise _deadlock()
+        return real(cypher, params, write)
+
+    monkeypatch.setattr(neo4j, "_attempt", twice_deadlocked)
+    assert neo4j.run("RETURN 1 AS one", {}) == (["one"], [[1]])
+    assert calls["n"] == 3
+
+    def always_deadlocked(cypher, params, write):
+        calls["n"] += 1
+        raise _deadlock()
+
+    calls["n"] = 0
+    monkeypatch.setattr(neo4j_store.time, "sleep", lambda seconds: None)  # the waits are not under test
+    monkeypatch.setattr(neo4j, "_attempt", always_deadlocked)
+    with pytest.raises(StoreError) as failed:
+        neo4j.run("RETURN 1 AS one", {})
+    assert calls["n"] == neo4j_store.ATTEMPTS
+    assert str(failed.value) == ("Neo4j refused the query: ForsetiClient[1] can't acquire ExclusiveLock (simulated) "
+                                 f"(still failing after {neo4j_store.ATTEMPTS} tries)")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")

@@ -159,8 +159,10 @@ class Neo4jStore(GraphStore):
             try:
                 return self._attempt(cypher, params or {}, write)
             except Exception as e:  # noqa: BLE001 - retried, or mapped to our own error
-                if attempt == ATTEMPTS or not self._transient(e):
+                if not self._transient(e):
                     raise self._translate(e) from e
+                if attempt == ATTEMPTS:
+                    raise StoreError(f"{self._translate(e)} (still failing after {ATTEMPTS} tries)") from e
             time.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not secrecy
             delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
