@@ -132,7 +132,11 @@ class Neo4jStore(GraphStore):
             self.close()
             raise self._translate(e) from e
         if not read_only:
-            self._create_schema()
+            try:
+                self._create_schema()
+            except BaseException:
+                self.close()  # a driver left open warns when collected, in whatever runs then
+                raise
 
     # -- errors ------------------------------------------------------------------
     def _translate(self, e: Exception) -> Exception:
