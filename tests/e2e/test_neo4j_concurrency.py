@@ -117,3 +117,24 @@ def test_transient_errors_are_retried_quietly_and_a_bounded_number_of_times(neo4
                                  f"(still failing after {neo4j_store.ATTEMPTS} tries)")
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_a_store_whose_schema_setup_fails_leaves_no_driver_open(monkeypatch):
+    import gc
+    import warnings
+
+    from allegiance.exc import StoreError
+    from allegiance.graph.neo4j_store import Neo4jStore, open_neo4j
+
+    uri = neo4j_uri()
+
+    def fails(self):
+        raise StoreError("schema setup failed (simulated)")
+
+    monkeypatch.setattr(Neo4jStore, "_create_schema", fails)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(StoreError, match="simulated"):
+            open_neo4j(uri)
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
