@@ -255,6 +255,7 @@ def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str,
           packs: tuple[str, ...], write: bool, store: str, neo4j: str | None) -> None:
     """Run the query NAME from the core pack or a --pack (see 'allegiance queries')."""
     from allegiance.exc import QueryError
+    from allegiance.queries.guard import check_query
     from allegiance.queries.pack import all_queries
     from allegiance.queries.runner import run_query
     from allegiance.render import render
@@ -262,6 +263,7 @@ def query(name: str, as_of: str | None, known_at: str | None, params: tuple[str,
     queries = all_queries(packs)
     if name not in queries:
         raise QueryError(f"no query named {name!r}; known queries: {', '.join(sorted(queries))}")
+    check_query(queries[name], write=write)  # before a store is opened or a server contacted
     given = _params(params)
     with _open(store, neo4j, read_only=not write) as graph:
         rows = run_query(graph, queries[name], given, as_of=as_of, known_at=known_at, write=write)
@@ -282,7 +284,10 @@ def list_queries(fmt: str, favorites: str | None, packs: tuple[str, ...]) -> Non
     queries = all_queries(packs)
     if favorites:
         from allegiance.queries.browser import write_favorites_zip
+        from allegiance.queries.guard import check_query
 
+        for query in queries.values():  # a favorite runs in the Browser with the user's rights
+            check_query(query)
         write_favorites_zip(queries, favorites)
         click.echo(f"Wrote {len(queries)} favorites to {favorites}: drop it on the Neo4j Browser window, "
                    "then run a favorite twice (the first run sets its parameters).", err=True)

@@ -73,7 +73,8 @@ def test_a_pack_query_that_writes_is_refused_on_the_read_only_store(tmp_path):
     runner.invoke(cli, ["load", str(FIXTURES / "bundle.yaml"), "--store", store])
     result = runner.invoke(cli, ["query", "wipe", "--pack", str(pack), "--store", store])
     assert (result.exit_code, result.stderr) == (
-        1, "Error: the query writes to the graph; pack queries run read-only unless you pass --write\n")
+        1, f"Error: {pack / 'wipe.cypher'}, line 2: refused: DELETE writes to the graph; pack queries run "
+           "read-only unless you pass --write\n")
     assert '"actors": 5' in runner.invoke(cli, ["stats", "--format", "json", "--store", store]).stdout
     # With --write the user takes responsibility; DETACH would be needed for related actors.
     (pack / "wipe.cypher").write_text("// name: wipe\nMATCH (s:Statement) DELETE s", encoding="utf-8")

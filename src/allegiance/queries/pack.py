@@ -69,6 +69,7 @@ class Query:
     params: list[Param] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     order: tuple[str, ...] = ()  # columns the runner sorts the rows by
+    line: int = 1  # the file's line where the Cypher starts, for messages about it
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -86,9 +87,12 @@ def parse_query(text: str, path: str, pack: str) -> Query:
     columns: list[Column] = []
     order: tuple[str, ...] = ()
     body: list[str] = []
+    first = 1
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if body or stripped and not stripped.startswith("//"):
+            if not body:
+                first = number
             body.append(line)  # the header ends at the first line of Cypher
             continue
         match = _HEADER.match(stripped)
@@ -126,7 +130,20 @@ def parse_query(text: str, path: str, pack: str) -> Query:
     for used in _PARAM_USE.findall(cypher):
         if used not in declared:
             raise QueryError(f"{path}: the query uses ${used}, which its header does not declare")
-    return Query(name, question, cypher, path, pack, params, columns, order)
+    return Query(name, question, cypher, path, pack, params, columns, order, first)
+
+
+def _read(path: Path) -> str:
+    """A pack file's text; a file that cannot be read or is not UTF-8 is named, not a traceback."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise QueryError(f"{path}: cannot read it: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")  # an editor's byte-order mark is not Cypher
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise QueryError(f"{path}: not UTF-8 text: byte 0x{data[e.start]:02x} on line {line}") from None
 
 
 def load_pack(folder: str | Path, pack: str | None = None) -> dict[str, Query]:
@@ -135,7 +152,7 @@ def load_pack(folder: str | Path, pack: str | None = None) -> dict[str, Query]:
         raise QueryError(f"{folder}: not a folder of .cypher files")
     queries: dict[str, Query] = {}
     for path in sorted(folder.glob("*.cypher")):
-        query = parse_query(path.read_text(encoding="utf-8"), str(path), pack or folder.name)
+        query = parse_query(_read(path), str(path), pack or folder.name)
         if query.name in queries:
             raise QueryError(f"{path}: a query named {query.name!r} is already in {queries[query.name].path}")
         queries[query.name] = query

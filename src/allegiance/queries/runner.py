@@ -1,4 +1,4 @@
-"""Runs a pack query: binds its parameters, runs its Cypher, presents its rows.
+"""Runs a pack query: checks its text, binds its parameters, runs its Cypher, presents its rows.
 
 Values only ever travel as ``$parameters``; nothing is spliced into query text.
 """
@@ -12,6 +12,7 @@ from allegiance.graph.base import GraphStore
 from allegiance.model import PartialDate, relation_types
 from allegiance.model.names import NameIndex
 from allegiance.model.partial_date import OPEN_END, decode_bound
+from allegiance.queries.guard import check_query
 from allegiance.queries.pack import Query
 
 
@@ -130,6 +131,9 @@ def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dic
 
 def run_query(store: GraphStore, query: Query, params: dict[str, str] | None = None, *,
               as_of: str | None = None, known_at: str | None = None, write: bool = False) -> list[dict[str, Any]]:
+    """The query's rows; the guard checks its text before the store runs anything (``bind``
+    looks names up in the store), ``write`` allowing only the graph-writing clauses."""
+    check_query(query, write=write)
     values = bind(query, store, params or {}, as_of=as_of, known_at=known_at)
     columns, rows = store.run(query.cypher, values, write=write)
     return present(query, columns, rows)
