@@ -50,17 +50,6 @@ def pytest_sessionfinish(session, exitstatus):
     neo4j_server.stop()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _embedded_unless_told():
-    """The CLI takes --neo4j from ALLEGIANCE_NEO4J_URI: the URI the suite was given names the
-    server for the Neo4j tests (NEO4J_URI, read above), and must not turn every CLI test
-    meant for the embedded store into a Neo4j one. Session-wide, so that module fixtures
-    that load through the CLI see it too."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("ALLEGIANCE_NEO4J_URI", raising=False)
-        yield
-
-
 def unavailable(problem: str, hint: str = "") -> NoReturn:
     """A service or data a test needs is missing: under CI=true that fails the test (CI
     must prove everything), elsewhere it skips it, with ``hint`` on what to do."""

@@ -180,3 +180,19 @@ def test_the_readme_lists_the_functions_both_engines_share():
     readme = (ROOT / "README.md").read_text(encoding="utf-8").lower()
     for name in FUNCTIONS:
         assert name.startswith("list_") or f" {name} " in readme.replace("`", " ").replace("\n", " "), name
+
+
+def test_the_allowed_functions_exist_on_both_engines(make_store):
+    """The allow-list names real functions: all of them on LadybugDB, all but LadybugDB's own
+    list_* functions on Neo4j (the tests' own server)."""
+    from tests.conftest import neo4j_or_fail
+
+    store = make_store()
+    embedded = {row[0].lower() for row in store.run("CALL show_functions() RETURN name", {})[1]}
+    assert sorted(FUNCTIONS - embedded) == []
+    neo4j = neo4j_or_fail()
+    try:
+        server = {row[0].lower() for row in neo4j.run("SHOW FUNCTIONS YIELD name RETURN name", {})[1]}
+    finally:
+        neo4j.close()
+    assert sorted(f for f in FUNCTIONS - server if not f.startswith("list_")) == []
