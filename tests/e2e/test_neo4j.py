@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from allegiance.cli import cli
-from allegiance.exc import StoreError
+from allegiance.exc import QueryError, StoreError
 from allegiance.graph import neo4j_store
 from allegiance.graph.base import load
 from allegiance.graph.neo4j_store import Neo4jStore
@@ -145,7 +145,15 @@ def test_a_pack_query_that_writes_is_refused_unless_write(neo4j, tmp_path):
                                      encoding="utf-8")
     refused = run("query", "tag", "--pack", str(pack))
     assert (refused.exit_code, refused.stderr) == (
-        1, "Error: the query writes to the graph; pack queries run read-only unless you pass --write\n")
+        1, f"Error: {pack / 'tag.cypher'}, line 2: refused: SET writes to the graph; "
+        "pack queries run read-only unless you pass --write\n")
+    # Behind the guard, the server's read transactions refuse a write too.
+    reader = Neo4jStore(neo4j_uri(), read_only=True)
+    try:
+        with pytest.raises(QueryError, match="^the query writes to the graph; pack queries run read-only"):
+            reader.run("MATCH (a:Actor) SET a.tagged = true", {})
+    finally:
+        reader.close()
     assert run("query", "tag", "--pack", str(pack), "--write", "--format", "json").exit_code == 0
     assert neo4j.run("MATCH (a:Actor) WHERE a.tagged RETURN count(a)", {})[1] == [[5]]
 
