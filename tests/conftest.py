@@ -39,6 +39,16 @@ def make_store(tmp_path):
 NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cli_store_by_default():
+    """ALLEGIANCE_NEO4J_URI names the test server (read into NEO4J_URI above), but the CLI
+    reads it too, as --neo4j: unset, a command run without --neo4j uses its --store, as the
+    tests expect, whether or not the variable was set for the run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ALLEGIANCE_NEO4J_URI", raising=False)
+        yield
+
+
 def unavailable(problem: str, hint: str = "") -> NoReturn:
     """A service or data a test needs is missing: under CI=true that fails the test (CI
     must prove everything), elsewhere it skips it, with ``hint`` on what to do."""
