@@ -176,19 +176,18 @@ def test_only_http_and_https_urls_become_links(scheme, rest):
         assert links == [] and {t.type for t in tokens} == {"text"}
 
 
-def test_hostile_names_through_the_store_and_the_cli(tmp_path):
-    bundle = tmp_path / "hostile.yaml"
-    bundle.write_text(
-        'sources: [{id: s1, title: "=HYPERLINK(\\"http://x\\")"}]\n'
-        "actors:\n"
-        '  - {id: evil, name: "<script>alert(1)</script>", type: state}\n'
-        '  - {id: esc, name: "\\e[31mRed\\u202e|x", type: state}\n'
-        "statements: [{subject: evil, relation: supports, object: esc, source: s1}]\n", encoding="utf-8")
-    store = str(tmp_path / "s.db")
-    assert CliRunner().invoke(cli, ["load", str(bundle), "--store", store]).exit_code == 0
+def test_hostile_names_through_the_store_and_the_cli(make_store):
+    store = make_store(r"""
+        sources: [{id: s1, title: "=HYPERLINK(\"http://x\")"}]
+        actors:
+          - {id: evil, name: "<script>alert(1)</script>", type: state}
+          - {id: esc, name: "\e[31mRed\u202e|x", type: state}
+        statements: [{subject: evil, relation: supports, object: esc, source: s1}]
+    """)
+    store.close()  # the command opens it
 
     def query(fmt: str) -> str:
-        result = CliRunner().invoke(cli, ["query", "relations", "--format", fmt, "--store", store])
+        result = CliRunner().invoke(cli, ["query", "relations", "--format", fmt, "--store", str(store.path)])
         assert result.exit_code == 0, result.output
         return result.stdout
 

@@ -103,17 +103,16 @@ def test_the_report_renders_no_html_and_links_only_http():
     assert (types.count("bullet_list_open"), types.count("ordered_list_open")) == (10, 1)
 
 
-def test_the_report_through_the_cli(tmp_path):
-    bundle = tmp_path / "hostile.yaml"
-    bundle.write_text(
-        'sources: [{id: s1, title: "[x](javascript:alert(1))", url: "javascript:alert(2)"}]\n'
-        "actors:\n"
-        '  - {id: evil, name: "<script>alert(1)</script>", type: state}\n'
-        '  - {id: gna, name: "GNA", type: government}\n'
-        "statements: [{subject: evil, relation: supports, object: gna, source: s1}]\n", encoding="utf-8")
-    store = str(tmp_path / "s.db")
-    assert CliRunner().invoke(cli, ["load", str(bundle), "--store", store]).exit_code == 0
-    result = CliRunner().invoke(cli, ["report", "--store", store])
+def test_the_report_through_the_cli(make_store):
+    store = make_store("""
+        sources: [{id: s1, title: "[x](javascript:alert(1))", url: "javascript:alert(2)"}]
+        actors:
+          - {id: evil, name: "<script>alert(1)</script>", type: state}
+          - {id: gna, name: "GNA", type: government}
+        statements: [{subject: evil, relation: supports, object: gna, source: s1}]
+    """)
+    store.close()  # the command opens it
+    result = CliRunner().invoke(cli, ["report", "--store", str(store.path)])
     assert result.exit_code == 0, result.output
     assert "\n## &lt;script&gt;alert(1)&lt;/script&gt;\n" in result.stdout
     assert "\n1. \\[x\\](javascript:alert(1)). javascript:alert(2) (`s1`)\n" in result.stdout
