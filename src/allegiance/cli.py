@@ -8,6 +8,7 @@ imported inside the commands so that ``allegiance --help`` stays fast.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any
 
@@ -15,6 +16,7 @@ import click
 
 from allegiance import __version__
 from allegiance.exc import AllegianceError
+from allegiance.output import atomic_output, refuse_store_file
 
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
 # Spelled out here so that `--help` need not import the loaders; a test keeps it equal
@@ -120,6 +122,8 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     from allegiance.graph.base import load as load_files
     from allegiance.loaders import Options
 
+    if unmapped_out:
+        refuse_store_file(unmapped_out, store, "--unmapped")
     options = Options(gap_days=gap_days, min_events=min_events, cameo_map=cameo_map)
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
@@ -178,8 +182,8 @@ def _write_unmapped(unmapped: list[dict[str, Any]], path: str) -> None:
                   f"    name: {text(item['name'])}",
                   "    type: other",
                   f"    aliases: [{{{alias}}}]"]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    with atomic_output(path) as temp:
+        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class _LoadProgress:
@@ -283,11 +287,14 @@ def list_queries(fmt: str, favorites: str | None, packs: tuple[str, ...]) -> Non
 
     queries = all_queries(packs)
     if favorites:
+        from allegiance.graph import DEFAULT_STORE
         from allegiance.queries.browser import write_favorites_zip
         from allegiance.queries.guard import check_query
 
         for query in queries.values():  # a favorite runs in the Browser with the user's rights
             check_query(query)
+        # No --store here: the store a command would use without one is the one to keep.
+        refuse_store_file(favorites, os.environ.get("ALLEGIANCE_STORE") or DEFAULT_STORE, "--browser-favorites")
         write_favorites_zip(queries, favorites)
         click.echo(f"Wrote {len(queries)} favorites to {favorites}: drop it on the Neo4j Browser window, "
                    "then run a favorite twice (the first run sets its parameters).", err=True)
@@ -333,12 +340,14 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
     """A situation report in markdown: every actor's backers, opponents, mediators, places held."""
     from allegiance.analysis.report import situation_report
 
+    if output:
+        refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
         rows, nodes, sources = _relations(graph, as_of, known_at)
     text = situation_report(rows, nodes, sources, as_of=as_of, known_at=known_at)
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
+        with atomic_output(output) as temp:
+            temp.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text)
@@ -353,6 +362,7 @@ def viz(as_of: str | None, known_at: str | None, output: str, title: str, store:
     """An interactive network page (pyvis) that works offline: hover an edge for dates and sources."""
     from allegiance.viz.network import write_page
 
+    refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
         rows, nodes, sources = _relations(graph, as_of, known_at)
     path = write_page(rows, nodes, sources, output, title=title, as_of=as_of)
@@ -385,8 +395,15 @@ def export(output: str, store: str, neo4j: str | None) -> None:
     to rebuild a store for a new version of allegiance, or to move between backends."""
     from allegiance.graph.base import export as export_store
 
-    with _open(store, neo4j, read_only=True) as graph, click.open_file(output, "w", encoding="utf-8") as f:
-        count = export_store(graph, f)
+    if output != "-":
+        refuse_store_file(output, store, "-o")
+    with _open(store, neo4j, read_only=True) as graph:
+        if output == "-":
+            with click.open_file(output, "w", encoding="utf-8") as f:
+                count = export_store(graph, f)
+        else:
+            with atomic_output(output) as temp, temp.open("w", encoding="utf-8") as f:
+                count = export_store(graph, f)
     click.echo(f"Wrote {count:,} statements to {output}", err=True)
 
 

@@ -51,3 +51,7 @@ class StoreError(AllegianceError):
 
 class QueryError(AllegianceError):
     """An unknown query, a malformed pack file, or a bad parameter."""
+
+
+class OutputError(AllegianceError):
+    """An output file that would overwrite the store, or that cannot be written."""

@@ -2,6 +2,12 @@
 
 JSON keeps every column as the query returned it; the other formats are for people
 and show names rather than ids, and counts rather than long lists of statement ids.
+
+Names and titles are untrusted data, so nothing from a row reaches the output as markup
+or as a control: table, markdown and CSV show control characters as escapes
+(``visible``), markdown escapes its own syntax and HTML (``markdown_text``), CSV keeps a
+cell from starting a spreadsheet formula (``csv_cell``). JSON is for machines and stays
+exact.
 """
 
 from __future__ import annotations
@@ -9,11 +15,89 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from typing import Any
+from urllib.parse import quote
 
 FORMATS = ("table", "json", "csv", "markdown")
 _HIDDEN_FOR_PEOPLE = ("statements", "denials")
+
+# Characters that change what a terminal or an editor shows without being seen: C0 and C1
+# controls (ESC and CSI start terminal escape sequences, a newline breaks a table row), DEL,
+# the line and paragraph separators, and the bidi embeddings, overrides and isolates that
+# reorder the text after them ("Trojan Source"), and lone surrogates, which no output can
+# encode. The bidi marks (U+200E, U+200F, U+061C) stay: they move no text past them, and
+# right-to-left names use them.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# Backslash-escaped: what starts emphasis, code, links, tables, strikethrough, headings'
+# closing hashes and math. HTML's three are entities, which every renderer decodes.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]|~#$&<>]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# At the start of a list item these would open a list (or a rule) inside it.
+_BLOCK_START = re.compile(r"^(\d+(?=[.)](\s|$))|[-+](?=\s|$|-))")
+_WEB_URL = re.compile(r"https?://", re.I)
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]^_`{|}~"  # printable ASCII but space, quote, backslash, <, >
+# OWASP's CSV injection list: a cell starting with one of these is a formula to a spreadsheet.
+# The list's tab and CR are not here: visible() has made them escapes by then.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def visible(text: str) -> str:
+    """``text`` with its invisible controls as escapes: ``\\x1b``, ``\\n``, ``\\u202e``."""
+    return _INVISIBLE.sub(lambda m: _SHORT_ESCAPES.get(m[0]) or _escape(m[0]), text)
+
+
+def markdown_text(value: Any) -> str:
+    """Data as markdown that renders as the same text: no markup, no HTML, one line."""
+    text = _MARKDOWN_SYNTAX.sub(_markdown_escape, visible(str(value)).strip())
+    return _BLOCK_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)
+
+
+def markdown_code(value: Any) -> str:
+    """Data as a markdown code span: a fence longer than any run of backticks inside."""
+    text = visible(str(value))
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    # A space inside each end keeps a backtick there from joining the fence; CommonMark
+    # takes one such space off each end, unless the span is nothing but spaces.
+    pad = " " if text.strip(" ") and (text[:1] in ("`", " ") or text[-1:] in ("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_link(url: str) -> str:
+    """An http or https URL as a link; anything else (``javascript:``, ``data:``, a URL
+    with controls in it) as text."""
+    if not _WEB_URL.match(url) or visible(url) != url:
+        return markdown_text(url)
+    return "<" + quote(url, safe=_URL_SAFE) + ">"
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as the text it is: controls as escapes (so each
+    row is one line), and a leading ``'`` before a formula start. Numbers stay numbers."""
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    value = visible(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _markdown_escape(match: re.Match[str]) -> str:
+    char, at, text = match[0], match.start(), match.string
+    # An underscore inside a word opens no emphasis (CommonMark's flanking rules): ids and
+    # types such as armed_group stay as they are written.
+    if char == "_" and 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum():
+        return char
+    return _ENTITIES.get(char) or "\\" + char
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _people_columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -47,10 +131,9 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         out = io.StringIO()
         if rows:
             writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(list(rows[0]))
+            writer.writerow([csv_cell(c) for c in rows[0]])
             for row in rows:
-                writer.writerow(["; ".join(map(str, v)) if isinstance(v, list) else "" if v is None else v
-                                 for v in row.values()])
+                writer.writerow([csv_cell(v) for v in row.values()])
         return out.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"
@@ -59,10 +142,11 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
     lists = [i for i, c in enumerate(columns) if isinstance(rows[0][c], list)]
     if fmt == "markdown":
         def line(values: list[str]) -> str:
-            return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+            return "| " + " | ".join(values) + " |"
 
-        return "\n".join([line([_label(c) for c in columns]), line(["---"] * len(columns)), *map(line, cells)])
-    return _table([_label(c) for c in columns], cells, lists)
+        return "\n".join([line([markdown_text(_label(c)) for c in columns]), line(["---"] * len(columns)),
+                          *(line([markdown_text(v) for v in row]) for row in cells)])
+    return _table([visible(_label(c)) for c in columns], [[visible(v) for v in row] for row in cells], lists)
 
 
 def _table(header: list[str], cells: list[list[str]], lists: list[int]) -> str:

@@ -1,13 +1,18 @@
 """A situation report: for every actor, who backs and opposes it, who mediates, what it holds.
 
 Takes relation rows (as the ``relations`` query returns them) and lookup tables;
-returns markdown with numbered citations to the sources behind each line.
+returns markdown with numbered citations to the sources behind each line. Every value
+from the data goes out escaped (``markdown_text``, ``markdown_code``): a name or a title
+is shown as the text it is, never read as markdown or HTML, and only http and https
+URLs become links.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+
+from allegiance.render import markdown_code, markdown_link, markdown_text
 
 # (relation, the actor's role in it) -> the heading of that line in the report
 _LINES = (
@@ -24,7 +29,7 @@ _LINES = (
 
 
 def _span(row: dict[str, Any]) -> str:
-    start, end = row.get("start"), row.get("end")
+    start, end = (markdown_text(row[k]) if row.get(k) else None for k in ("start", "end"))
     if start and start == end:
         return f"in {start}"
     if start and end:
@@ -50,26 +55,29 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
     def name(entity_id: str) -> str:
         return nodes.get(entity_id, {}).get("name") or entity_id
 
+    def shown(entity_id: str) -> str:
+        return markdown_text(name(entity_id))
+
     lines_of: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in sorted(rows, key=lambda r: (name(r["subject"]), name(r["object"]))):
         for (relation, role), heading in _LINES:
             if row["relation"] != relation or row[role] not in nodes or nodes[row[role]].get("type") == "place":
                 continue
             other = row["object"] if role == "subject" else row["subject"]
-            detail = ", ".join([*row.get("kinds", []), _span(row)])
+            detail = ", ".join([*map(markdown_text, row.get("kinds", [])), _span(row)])
             flag = " **(contested)**" if row.get("contested") else ""
-            lines_of[row[role]][heading].append(f"{name(other)} ({detail}){flag} {cite(row.get('sources', []))}")
+            lines_of[row[role]][heading].append(f"{shown(other)} ({detail}){flag} {cite(row.get('sources', []))}")
 
-    title = f"# Situation report, as of {as_of}" if as_of else "# Situation report, whole record"
+    title = f"# Situation report, as of {markdown_text(as_of)}" if as_of else "# Situation report, whole record"
     out = [title, ""]
     if known_at:
-        out += [f"From sources published on or before {known_at}.", ""]
+        out += [f"From sources published on or before {markdown_text(known_at)}.", ""]
     if not lines_of:
         out += ["No relations hold over this period.", ""]
     for actor_id in sorted(lines_of, key=name):
         node = nodes.get(actor_id, {})
-        facts = ", ".join(x for x in (node.get("type"), node.get("country")) if x)
-        out += [f"## {name(actor_id)}", "", f"`{actor_id}`" + (f", {facts}" if facts else ""), ""]
+        facts = ", ".join(markdown_text(x) for x in (node.get("type"), node.get("country")) if x)
+        out += [f"## {shown(actor_id)}", "", markdown_code(actor_id) + (f", {facts}" if facts else ""), ""]
         for _, heading in _LINES:
             items = lines_of[actor_id].get(heading, [])
             if items:
@@ -80,7 +88,9 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
         out += ["## Sources", ""]
         for source_id, number in sorted(citations.items(), key=lambda kv: kv[1]):
             s = sources.get(source_id, {})
-            parts = [s.get("title") or source_id, s.get("publisher"), s.get("published"), s.get("url")]
-            out.append(f"{number}. " + ". ".join(str(p) for p in parts if p) + f" (`{source_id}`)")
+            parts = [markdown_text(p) for p in (s.get("title") or source_id, s.get("publisher"), s.get("published")) if p]
+            if s.get("url"):
+                parts.append(markdown_link(str(s["url"])))
+            out.append(f"{number}. " + ". ".join(parts) + f" ({markdown_code(source_id)})")
         out.append("")
     return "\n".join(out)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from allegiance.model import PartialDate
 from allegiance.model.partial_date import OPEN_END
+from allegiance.output import atomic_output
 from allegiance.queries.pack import Query
 
 # Example values, from examples/libya-2020.yaml, so every favorite returns rows on it.
@@ -129,7 +130,8 @@ def write_favorites_zip(queries: dict[str, Query], path: str | Path,
     """A zip to drop on Neo4j Browser: every favorite under ``folder/``, which becomes a
     favorites folder of that name (the Browser keeps only ``*.cypher`` entries)."""
     path = Path(path)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Written whole or not at all: a failure halfway keeps the earlier zip.
+    with atomic_output(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
         for filename, text in browser_favorites(queries, examples).items():
             # A fixed date keeps the zip the same from one run to the next.
             info = zipfile.ZipInfo(f"{folder}/{filename}", date_time=(1980, 1, 1, 0, 0, 0))

@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 
 from pyvis.network import Network
 
+from allegiance.output import atomic_output
+
 RELATION_COLOURS = {
     "supports": "#2e7d32",  # green
     "opposes": "#c62828",  # red
@@ -87,7 +89,8 @@ def write_page(rows, nodes, sources, path, *, title="allegiance", as_of=None) ->
         raise RuntimeError(f"page would load external resources: {external}")
     out = pathlib.Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    with atomic_output(out) as temp:  # a failed write keeps the earlier page
+        temp.write_text(page, encoding="utf-8")
     return out
 
 
