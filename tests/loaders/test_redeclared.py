@@ -1,5 +1,7 @@
-"""Declaring again what a store holds: what only adds merges, what changes or drops a stored
-value is refused unless --replace, and the load report lists each field, on both backends."""
+"""Declaring again what a store holds: what adds is merged and what is left out kept, another
+value for a stored one is refused unless --replace, and the load report lists each field, on
+both backends. (On Neo4j the tests that read back a changed confidence need
+Neo4jStore.update_statements called from its write.)"""
 
 from __future__ import annotations
 
