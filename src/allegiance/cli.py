@@ -97,6 +97,10 @@ def cli() -> None:
                    "names and codes to your actors; read before FILE... (repeatable).")
 @click.option("--create-missing", is_flag=True,
               help="Create actors and places that statements name but nobody declared, instead of failing.")
+@click.option("--replace", is_flag=True,
+              help="Let each declaration of an actor, place, source or statement the store holds replace it, "
+                   "other values and left-out ones too (without it, another value is refused, and what a "
+                   "declaration leaves out is kept). The report lists each field replaced.")
 @click.option("--gap-days", type=click.IntRange(1), default=180, show_default=True,
               help="cameo: events further apart than this many days start a new interval.")
 @click.option("--min-events", type=click.IntRange(1), default=1, show_default=True,
@@ -108,7 +112,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
 @store_option
 def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], create_missing: bool,
-         gap_days: int, min_events: int, cameo_map: str | None, unmapped_out: str | None, as_json: bool,
+         replace: bool, gap_days: int, min_events: int, cameo_map: str | None, unmapped_out: str | None, as_json: bool,
          store: str, neo4j: str | None) -> None:
     """Load statements, actors, places and sources from FILE... (all or nothing).
 
@@ -128,8 +132,8 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
         with _open(store, neo4j, read_only=False) as graph:
-            report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress,
-                                actors=actor_files, options=options)
+            report = load_files(graph, list(files), fmt, create_missing=create_missing, replace=replace,
+                                progress=progress, actors=actor_files, options=options)
     finally:
         if progress:
             progress.close()
@@ -140,11 +144,13 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
         return
     click.echo(
         f"Loaded {report.read:,} statements from {len(files)} file(s) into {neo4j or store}: "
-        f"{report.added:,} new, {report.unchanged:,} already there; "
+        f"{report.added:,} new, " + (f"{report.changed:,} changed, " if report.changed else "") +
+        f"{report.unchanged:,} already there; "
         f"{report.actors} actors, {report.places} places, {report.sources} sources written."
     )
     for created in report.created:
         click.echo(f"  created {created}")
+    _echo_changes(report)
     for note in report.notes:
         click.echo(f"Note: {note}")
     if report.unmapped:
@@ -154,6 +160,20 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
         for item in report.unmapped[:10]:
             code = f" [{item['code']}]" if item["code"] else ""
             click.echo(f"  {item['dataset']}: {item['name']}{code} ({item['statements']:,} statements)")
+
+
+CHANGES_SHOWN = 20
+
+
+def _echo_changes(report) -> None:
+    """What re-declarations merged into or replaced in the store, field by field."""
+    from allegiance.loaders.redeclared import describe
+
+    changes = [("updated", item) for item in report.updated] + [("replaced", item) for item in report.replaced]
+    for verb, item in changes[:CHANGES_SHOWN]:
+        click.echo(f"  {verb} {describe(item)}")
+    if len(changes) > CHANGES_SHOWN:
+        click.echo(f"  ... and {len(changes) - CHANGES_SHOWN:,} more (--json lists them all)")
 
 
 def _write_unmapped(unmapped: list[dict[str, Any]], path: str) -> None:

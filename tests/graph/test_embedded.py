@@ -71,7 +71,7 @@ def test_a_new_publication_date_changes_what_was_known_when(make_store, tmp_path
     redated = tmp_path / "r.yaml"
     redated.write_text("sources:\n  - {id: s1, title: Report, publisher: Wire, url: \"https://example.org/r\", "
                        "published: \"2022\", reliability: 0.7}\n", encoding="utf-8")
-    load(store, [str(redated)])
+    load(store, [str(redated)], replace=True)  # a date the store held: replaced on purpose only
     assert ask(store, "who-backs-whom", known_at="2020-06") == []
 
 

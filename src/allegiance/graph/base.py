@@ -34,22 +34,28 @@ class LoadReport:
     files: list[str]
     read: int = 0  # statements read, after expanding multi-party ones
     added: int = 0  # statements new to the store
+    changed: int = 0  # statements the store held whose confidence or weight this load changed
     actors: int = 0  # actors added or changed
     places: int = 0
     sources: int = 0
     created: list[str] = field(default_factory=list)  # entities made by --create-missing
     unmapped: list[dict[str, Any]] = field(default_factory=list)  # dataset names no alias maps
     notes: list[str] = field(default_factory=list)  # what dataset readers reported
+    # what re-declarations added to stored entities and statements, and what --replace
+    # replaced: {"record", "id", "fields": {name: {"old", "new"}}} ("statement" too for statements)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    replaced: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
-        return self.read - self.added
+        return self.read - self.added - self.changed
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "files": self.files, "statements_read": self.read, "statements_added": self.added,
-            "statements_unchanged": self.unchanged, "actors_written": self.actors,
-            "places_written": self.places, "sources_written": self.sources, "created": self.created,
+            "statements_changed": self.changed, "statements_unchanged": self.unchanged,
+            "actors_written": self.actors, "places_written": self.places, "sources_written": self.sources,
+            "created": self.created, "updated": self.updated, "replaced": self.replaced,
             "unmapped": self.unmapped, "notes": self.notes,
         }
 
@@ -114,6 +120,7 @@ def load(
     fmt: str | None = None,
     *,
     create_missing: bool = False,
+    replace: bool = False,
     progress: Progress | None = None,
     actors: Sequence[str] = (),
     options: Options | None = None,
@@ -121,12 +128,17 @@ def load(
     """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
 
     ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
-    ``fmt`` says; ``options`` go to the dataset readers.
+    ``fmt`` says; ``options`` go to the dataset readers. A declaration of something the store
+    holds merges into it (what it leaves out is kept); one that gives another value for a
+    stored one is refused, unless ``replace``: then the declaration is what the store holds.
     """
     from allegiance.loaders import read_records
     from allegiance.loaders.assemble import Assembler
 
-    assembler = Assembler(store.known(), create_missing=create_missing)
+    _, rows = store.run("MATCH (s:Statement) RETURN s.id, s.confidence, s.weight", {})
+    assembler = Assembler(store.known(), create_missing=create_missing, replace=replace,
+                          stored={id_: (confidence, weight) for id_, confidence, weight in rows})
+    del rows
     report = LoadReport(files=[*actors, *paths])
     inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
     sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
@@ -150,6 +162,8 @@ def load(
             progress("write", report.read, total, total)
 
     store.write(assembler, counted(), report, progress)
+    report.changed = len(assembler.restated)
+    report.updated, report.replaced = assembler.updated, assembler.replaced
     report.created = assembler.created
     report.notes = assembler.notes + ([
         f"{assembler.self_relations:,} dataset statements left out: the alias files map both sides to one actor"
@@ -163,7 +177,8 @@ def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = 
     """Copy every entity and statement of ``source`` into ``target`` (idempotent)."""
     from allegiance.loaders.assemble import Assembler
 
-    assembler = Assembler(target.known())
+    # A copy: the source's entities replace what the target holds (listed in the report).
+    assembler = Assembler(target.known(), replace=True)
     theirs = source.known()
     for kind, table in (("source", theirs.sources), ("actor", theirs.actors), ("place", theirs.places)):
         for entity in table.values():
@@ -178,6 +193,7 @@ def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = 
             progress("write", report.read, 0, 0)
 
     target.write(assembler, counted(), report, progress)
+    report.updated, report.replaced = assembler.updated, assembler.replaced
     return report
 
 

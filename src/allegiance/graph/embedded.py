@@ -229,7 +229,8 @@ class EmbeddedStore(GraphStore):
                     f.close()
             actors, places, sources = assembler.changed()
             report.actors, report.places, report.sources = len(actors), len(places), len(sources)
-            self._commit(tmp, set(files), actors, places, sources, assembler.known)
+            self._commit(tmp, set(files), actors, places, sources, assembler.known,
+                         list(assembler.restated.values()))
 
     def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
         nodes = writer("Statement")
@@ -242,7 +243,7 @@ class EmbeddedStore(GraphStore):
             writer(rtype.label).writerow([s.subject, s.object, *(_cell(edge[f]) for f in EDGE_FIELDS)])
 
     def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
-                sources: list[Source], known: Known) -> None:
+                sources: list[Source], known: Known, restated: list[Statement]) -> None:
         conn = self._conn
         conn.execute("BEGIN TRANSACTION")
         try:
@@ -258,6 +259,8 @@ class EmbeddedStore(GraphStore):
             # Statement nodes first: rel tables only reference Actor/Place, already written above.
             for table in sorted(tables, key=lambda t: t != "Statement"):
                 conn.execute(f"COPY {table} FROM '{os.path.join(tmp, table + '.csv')}' (header=false, parallel=false)")
+            if restated:
+                self._restate(conn, restated)
             conn.execute("COMMIT")
         except BaseException as e:
             try:
@@ -282,6 +285,25 @@ class EmbeddedStore(GraphStore):
             rows = [dict(zip(names, (None if v is None else v if not isinstance(v, PartialDate) else str(v) for v in row(e)))) for e in changed]
             assignments = ", ".join(f"n.{n} = row.{n}" for n in names[1:])
             conn.execute(f"UNWIND $rows AS row MATCH (n:{table} {{id: row.id}}) SET {assignments}", {"rows": rows})
+
+    def _restate(self, conn, statements: list[Statement]) -> None:
+        """Stored statements given again with another confidence or weight (outside their id):
+        the node and its relation edge both change."""
+        types = relation_types()
+        by_label: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for s in statements:
+            rtype = types[s.relation]
+            by_label.setdefault((rtype.label, "Place" if rtype.object == "place" else "Actor"), []).append(
+                {"id": s.id, "subject": s.subject, "object": s.object, "confidence": s.confidence, "weight": s.weight})
+        # CAST: a column of nulls in $rows is typed STRING, which LadybugDB will not assign
+        values = "confidence = CAST(row.confidence AS DOUBLE), {0}.weight = CAST(row.weight AS INT64)"
+        for (label, target), rows in by_label.items():
+            conn.execute("UNWIND $rows AS row MATCH (s:Statement {id: row.id}) SET s." + values.format("s"),
+                         {"rows": rows})
+            # the edge found from its two ends (primary keys), not by scanning every edge
+            conn.execute(f"UNWIND $rows AS row MATCH (:Actor {{id: row.subject}})-[r:{label}]->"
+                         f"(:{target} {{id: row.object}}) WHERE r.statement = row.id SET r." + values.format("r"),
+                         {"rows": rows})
 
     def _redate(self, conn, source: Source) -> None:
         """A source's new publication date changes what was known when."""

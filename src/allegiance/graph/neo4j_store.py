@@ -27,7 +27,7 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
@@ -268,6 +268,7 @@ class Neo4jStore(GraphStore):
             written = [0]  # statements this load wrote, as batches commit
             try:
                 self._write_entities(actors, places, sources, assembler.known)
+                self.update_statements(assembler.restated.values())
                 spool.seek(0)
                 self._write_statements(spool, new, progress, written)
             except StoreError as e:
@@ -275,6 +276,20 @@ class Neo4jStore(GraphStore):
                     f"{e}; the load stopped after writing {written[0]:,} of {new:,} new statements: "
                     "run the same load again to complete it (what was written is skipped)") from e
             report.added = written[0]
+
+    def update_statements(self, statements: Iterable[Statement]) -> None:
+        """Statements the graph holds, given again with another confidence or weight (outside
+        their id; ``Assembler.restated``): their node and relation edge take the new values.
+        One transaction per relation label; a null value removes the property."""
+        by_label: dict[str, list[dict[str, Any]]] = {}
+        for s in statements:
+            by_label.setdefault(relation_types()[s.relation].label, []).append(
+                {"id": s.id, "confidence": s.confidence, "weight": s.weight})
+        for label, rows in by_label.items():
+            self._execute("UNWIND $rows AS row MATCH (st:Statement {id: row.id}) "
+                          "SET st.confidence = row.confidence, st.weight = row.weight WITH row "
+                          f"MATCH ()-[r:{label}]->() WHERE r.statement = row.id "
+                          "SET r.confidence = row.confidence, r.weight = row.weight", {"rows": rows}, write=True)
 
     @staticmethod
     def _row(s: Statement, rtype, known: int) -> list[Any]:

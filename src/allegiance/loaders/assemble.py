@@ -7,9 +7,11 @@ stays bounded by the entities, not by the statements.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from allegiance.exc import InputError, UnknownReference
+from allegiance.loaders import redeclared
 from allegiance.loaders.records import NOTE, DatasetRef, Record, to_actor, to_place, to_source
 from allegiance.model import Actor, Known, Place, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
@@ -19,9 +21,20 @@ from allegiance.model.partial_date import interval
 class Assembler:
     """Checks records and resolves references; collects the entities a load declares."""
 
-    def __init__(self, known: Known | None = None, *, create_missing: bool = False):
+    def __init__(self, known: Known | None = None, *, create_missing: bool = False, replace: bool = False,
+                 stored: Mapping[str, tuple[float | None, int | None]] | None = None):
+        """``stored``: the (confidence, weight) of each statement id the store holds;
+        ``replace``: a declaration of what the store holds replaces it (else it merges, and
+        another value for a stored one is refused; see ``redeclared``)."""
         self.known = known or Known()
         self.create_missing = create_missing
+        self.replace = replace
+        self.stored = stored or {}
+        # statements the store holds whose confidence or weight this load changes, by id
+        self.restated: dict[str, Statement] = {}
+        self._restated_at: dict[str, tuple[tuple[str, str], Statement]] = {}  # where, and as given there
+        self.updated: list[dict[str, Any]] = []  # what re-declarations merged into the store's data
+        self.replaced: list[dict[str, Any]] = []  # what they replaced (only with ``replace``)
         self.actors: dict[str, Actor] = {}
         self.places: dict[str, Place] = {}
         self.sources: dict[str, Source] = {}
@@ -34,7 +47,8 @@ class Assembler:
         # what a dataset name resolves to when no period-limited alias applies; names repeat
         # on every row of a dataset, so this is the hot path of a large load
         self._fallback: dict[tuple[str, DatasetRef], str] = {}
-        self._declared_at: dict[tuple[str, str], tuple[str, str]] = {}
+        # (kind, id) -> where this load first declares it, and what it declared there
+        self._declared: dict[tuple[str, str], tuple[tuple[str, str], Actor | Place | Source]] = {}
         self._index = {"actor": NameIndex("actor"), "place": NameIndex("place"), "source": NameIndex("source")}
         self._kinds: dict[str, str] = {}  # actors and places share one id space
         for kind, table in (("actor", self.known.actors), ("place", self.known.places), ("source", self.known.sources)):
@@ -85,20 +99,59 @@ class Assembler:
                 raise InputError(f"id {entity.id!r} is already used by {article} {other}", file=file, record=where, field="id")
             self._kinds[entity.id] = kind
         table = {"actor": self.actors, "place": self.places, "source": self.sources}[kind]
-        first = self._declared_at.get((kind, entity.id))
-        if first is not None and table[entity.id] != entity:
-            raise InputError(
-                f"{kind} {entity.id!r} is declared twice with different fields (first at {first[0]}, {first[1]})",
-                file=file, record=where, field="id",
-            )
-        table[entity.id] = entity
         if origin is not None:
-            self._declared_at.setdefault((kind, entity.id), origin)
+            first = self._declared.get((kind, entity.id))
+            if first is not None:
+                if first[1] != entity:
+                    raise InputError(
+                        f"{kind} {entity.id!r} is declared twice with different fields (first at {first[0][0]}, "
+                        f"{first[0][1]})", file=file, record=where, field="id",
+                    )
+                return
+            self._declared[(kind, entity.id)] = (origin, entity)
+            stored = {"actor": self.known.actors, "place": self.known.places, "source": self.known.sources}[kind]
+            if entity.id in stored:
+                entity = self._redeclared(kind, stored[entity.id], entity, origin)
+                if entity is stored[entity.id]:
+                    return  # declared as the store holds it: indexed already
+        table[entity.id] = entity
         names = () if kind == "source" else (entity.name, *entity.aliases)
         self._index[kind].add(entity.id, names)
         for alias in getattr(entity, "scoped", ()):
             key = ("code", alias.dataset or "", alias.code) if alias.code else ("name", name_key(alias.name))
             self._scoped.setdefault(key, []).append((entity.id, alias))
+
+    def _redeclared(self, kind: str, stored: Actor | Place | Source, entity: Actor | Place | Source,
+                    origin: tuple[str, str]) -> Actor | Place | Source:
+        """What the store is to hold for an entity it already has."""
+        effect, found = self._judge(kind, f"{kind} {entity.id!r}", stored, entity, origin)
+        if effect is None:
+            return stored
+        if isinstance(stored, Actor):
+            # _register indexes the new scoped aliases: the stored ones go (a merge keeps them all)
+            for entries in self._scoped.values():
+                entries[:] = [e for e in entries if e[0] != stored.id]
+        return entity if effect == "replace" else redeclared.merged(stored, found)
+
+    def _judge(self, kind: str, what: str, old: Any, new: Any, origin: tuple[str, str],
+               statement: Statement | None = None) -> tuple[str | None, list[redeclared.Change]]:
+        """Whether a declaration of what the store holds merges into it or replaces it (listed
+        in the report; None if it changes nothing), and how they differ. Another value for a
+        stored one is refused unless the load replaces."""
+        found = redeclared.changes(kind, old, new)
+        conflict = next((c for c in found if c.conflict), None)
+        if conflict is not None and not self.replace:
+            raise InputError(redeclared.refusal(what, conflict), file=origin[0], record=origin[1],
+                             field=conflict.field)
+        if self.replace and any(c.conflict or not redeclared.same(c.new, c.merged) for c in found):
+            replaced = [(c.field, c.old, c.new) for c in found]
+            self.replaced.append(redeclared.entry(kind, old.id, replaced, statement))
+            return "replace", found
+        added = [(c.field, c.old, c.merged) for c in found if not redeclared.same(c.old, c.merged)]
+        if not added:
+            return None, found
+        self.updated.append(redeclared.entry(kind, old.id, added, statement))
+        return "merge", found
 
     def adopt(self, kind: str, entity: Actor | Place | Source) -> None:
         """Take an entity another store holds, as if a file had declared it."""
@@ -220,4 +273,28 @@ class Assembler:
             a, b = subject, object_id
             if not rtype.directed and b < a:
                 a, b = b, a  # one relation, whichever way round it was written
-            yield Statement(subject=a, object=b, **common)
+            statement = Statement(subject=a, object=b, **common)
+            stored = self.stored.get(statement.id)
+            # the hot path of a re-load: a statement given as the store holds it
+            if stored is not None and (stored != (statement.confidence, statement.weight)
+                                       or statement.id in self._restated_at):
+                self._restate(record, statement)
+            yield statement
+
+    def _restate(self, record: Record, statement: Statement) -> None:
+        """A statement the store holds, given again: same rule as for entities."""
+        origin = (record.file, record.where)
+        earlier = self._restated_at.get(statement.id)
+        if earlier is not None:
+            differs = redeclared.changes("statement", earlier[1], statement)
+            if differs:
+                raise record.error(f"{redeclared.about(statement)} is given twice with different {differs[0].field} "
+                                   f"(first at {earlier[0][0]}, {earlier[0][1]})", field=differs[0].field)
+            return
+        confidence, weight = self.stored[statement.id]
+        stored = Statement(statement.subject, statement.relation, statement.object, confidence=confidence,
+                           weight=weight, id=statement.id)
+        effect, found = self._judge("statement", redeclared.about(statement), stored, statement, origin, statement)
+        if effect is not None:
+            self.restated[statement.id] = statement if effect == "replace" else redeclared.merged(statement, found)
+            self._restated_at[statement.id] = (origin, statement)
