@@ -39,6 +39,16 @@ def make_store(tmp_path):
 NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_neo4j_from_the_environment():
+    """The CLI reads ALLEGIANCE_NEO4J_URI as --neo4j: a test run pointed at a server (or at
+    bolt://127.0.0.1:9 to skip the Neo4j tests) must not send every CLI test there. Tests
+    that want Neo4j pass NEO4J_URI, read above, explicitly."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ALLEGIANCE_NEO4J_URI", raising=False)
+        yield
+
+
 def unavailable(problem: str, hint: str = "") -> NoReturn:
     """A service or data a test needs is missing: under CI=true that fails the test (CI
     must prove everything), elsewhere it skips it, with ``hint`` on what to do."""
