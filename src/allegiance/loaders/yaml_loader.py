@@ -111,6 +111,17 @@ class StrictLoader(yaml.SafeLoader):
         super().flatten_mapping(node)
 
 
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        try:
+            return super().construct_mapping(node, deep=deep)
+        except Refused as e:
+            # a scalar refused ("!!int abc") knows its mark, not its key: the pair tells
+            if e.field is None:
+                e.field = next((k.value for k, v in node.value if v.start_mark is e.mark and isinstance(k, ScalarNode)),
+                               None)
+            raise
+
+
 def _construct_map(loader: StrictLoader, node: MappingNode) -> Iterator[_LineDict]:
     data = _LineDict()
     data.line = node.start_mark.line + 1
