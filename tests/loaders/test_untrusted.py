@@ -8,12 +8,15 @@ there (100,000 levels of nesting) are written into tmp_path.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 from click.testing import CliRunner
 
 from allegiance.cli import cli
+from allegiance.exc import AllegianceError
 from allegiance.loaders import read_records
 from allegiance.loaders.assemble import Assembler
 from allegiance.loaders.cameo_map import load_mapping
@@ -184,3 +187,99 @@ def test_shown_bounds_what_repr_would_not():
     assert shown(10**5000) == "<a whole number of about 5,001 digits>"
     assert shown("\ud800") == "'\\ud800'"
     assert shown("2020-13") == "'2020-13'"
+
+
+# -- crashes the property tests (test_properties.py) found in the readers ----------------
+ACLED = FIXTURES / "acled" / "2019-04-01-2020-06-30-Libya.csv"
+ACD = FIXTURES / "ucdp" / "acd-excerpt.csv"
+
+
+def _altered(fixture, line: int, changes: dict[str, str], path):
+    """The fixture's header and its row on ``line``, with the cells ``changes`` names replaced."""
+    with open(fixture, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header, row = rows[0], list(rows[line - 1])
+    for column, value in changes.items():
+        row[header.index(column)] = value
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, row])
+    return str(path)
+
+
+def _error(path: str, fmt: str) -> str:
+    with pytest.raises(AllegianceError) as info:
+        list(Assembler().statements(read_records(path, fmt)))
+    return str(info.value)
+
+
+def _csv_error(text: str) -> str:
+    """What Python's csv module says about ``text``, which differs between versions."""
+    with pytest.raises(csv.Error) as info:
+        list(csv.reader(io.StringIO(text)))
+    return str(info.value)
+
+
+@pytest.mark.parametrize(("fmt", "header"), [
+    ("acled", b"event_id_cnty,event\rdate\n"),  # read by lines split at \n only: a bare \r is in a field
+    ("ucdp-acd", b"conflict_id," + b"x" * 200_000 + b"\n"),  # past the csv module's field limit
+])
+def test_broken_csv_in_a_dataset_header_is_an_error(fmt, header, tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(header)
+    assert _error(str(path), fmt) == f"{path}, line 1: not valid CSV: {_csv_error(header.decode())}"
+
+
+@pytest.mark.parametrize(("fmt", "fixture", "line", "changes", "message"), [
+    ("acled", ACLED, 4, {"inter1": "²"}, "line 2, field 'inter1': expected an actor type code from 0 to 8 or a name "
+                                         "such as 'State forces', got '²'"),
+    ("ucdp-acd", ACD, 3, {"side_b_id": "7046, ²"}, "line 2, field 'side_b_id': expected UCDP actor ids separated by "
+                                                   "commas, got '7046, ²'"),
+    ("ucdp-acd", ACD, 3, {"side_b_id": "1" * 19}, f"line 2, field 'side_b_id': expected UCDP actor ids separated by "
+                                                  f"commas, got '{'1' * 19}'"),
+    ("ucdp-acd", ACD, 3, {"start_prec2": "²"}, "line 2, field 'start_prec2': expected a precision code such as 1 "
+                                               "(the exact day), got '²'"),
+    ("ucdp-acd", ACD, 3, {"start_prec2": "1" * 5000}, "line 2, field 'start_prec2': expected a precision code such "
+                                                      f"as 1 (the exact day), got '{'1' * 27}...{'1' * 28}'"),
+])
+def test_digits_python_cannot_convert_are_errors(fmt, fixture, line, changes, message, tmp_path):
+    path = _altered(fixture, line, changes, tmp_path / "data.csv")
+    assert _error(path, fmt) == f"{path}, {message}"
+
+
+def test_an_acled_week_at_the_start_of_the_calendar_is_its_year(tmp_path):
+    path = _altered(ACLED, 4, {"event_date": "0001-01-02"}, tmp_path / "data.csv")
+    statements = list(Assembler().statements(read_records(path, "acled")))
+    assert {str(s.on) for s in statements} == {"0001"}
+
+
+def test_mmp_character_references_that_are_no_character_stay_as_written(tmp_path):
+    path = _altered(FIXTURES / "mmp" / "relationships.csv", 2,
+                    {"description": "&#99999999; &#55296; &#8217; &#" + "9" * 5000 + ";"},
+                    tmp_path / "relationships.csv")
+    statements = list(Assembler().statements(read_records(path, "mmp")))
+    assert {s.quote for s in statements} == {"&#99999999; &#55296; \u2019 &#" + "9" * 5000 + ";"}
+
+
+def test_a_cameo_map_relation_that_is_a_list_is_an_error(tmp_path):
+    path = tmp_path / "map.yaml"
+    path.write_text('codes:\n  "042": {label: Make a visit, relation: [supports]}\n', encoding="utf-8")
+    with pytest.raises(AllegianceError) as info:
+        load_mapping(str(path))
+    assert str(info.value) == (f"{path}, field 'codes.042': unknown relation ['supports']; expected one of controls, "
+                               "lineage, mediates, opposes, part_of, supports")
+
+
+def test_binary_is_not_text(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text("actors:\n  - {id: x, name: !!binary aGVsbG8=}\n", encoding="utf-8")
+    assert _error(str(path), "yaml") == f"{path}, actors[0], line 2, field 'name': expected text, got bytes"
+
+
+def test_standard_input_is_decoded_strictly(monkeypatch):
+    # Under a C locale Python reads stdin with surrogateescape: 0xff would become "\udcff".
+    stdin = io.TextIOWrapper(io.BytesIO(b"subject,relation,object,source\n\xff,supports,b,s1\n"),
+                             encoding="utf-8", errors="surrogateescape")
+    monkeypatch.setattr("sys.stdin", stdin)
+    with pytest.raises(AllegianceError) as info:
+        list(read_records("-", "csv"))
+    assert str(info.value) == "<stdin>: not UTF-8 text: byte 0xff at offset 31"

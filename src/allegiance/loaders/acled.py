@@ -106,6 +106,8 @@ def _read(stream: IO[bytes], path: str, options: Options) -> Iterator[Record]:
         header = [cell.strip().lstrip("\ufeff") for cell in next(reader)]
     except StopIteration:
         raise InputError("empty file; expected an ACLED export with a header line", file=path) from None
+    except csv.Error as e:
+        raise InputError(f"not valid CSV: {e}", file=path, record="line 1") from None
     columns, older = _columns(header, path)
     name = os.path.basename(path)
     # An export is a snapshot of a living dataset with no version: the file names it.
@@ -280,10 +282,10 @@ class Event:
         try:
             first, last = day - dt.timedelta(days=3), day + dt.timedelta(days=4)
         except OverflowError:  # a week around 1 January of year 1 or 31 December 9999
-            return str(day.year)
+            return f"{day.year:04d}"
         if precision == "3" or (first.year, first.month) == (last.year, last.month):
             return f"{day:%Y-%m}"
-        return str(day.year)
+        return f"{day.year:04d}"
 
     def _date(self) -> dt.date:
         text = self._required("event_date")

@@ -385,7 +385,7 @@ def _note(report: dict[str, Any]) -> str | None:
     """One line for the load report: what the mapping left out, and why events were dropped."""
     parts = []
     if report["unmapped"]:
-        top = ", ".join(f"{label!r} {count:,}" for label, count in itertools.islice(report["unmapped"].items(), 5))
+        top = ", ".join(f"{shown(label)} {count:,}" for label, count in itertools.islice(report["unmapped"].items(), 5))
         parts.append(f"cameo: {sum(report['unmapped'].values()):,} of {report['rows']:,} events have a CAMEO code "
                      f"or label the mapping leaves out ({len(report['unmapped']):,} different; most: {top})")
     if report["no_place"]:

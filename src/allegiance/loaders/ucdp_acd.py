@@ -168,6 +168,8 @@ def read_header(stream: IO[str], path: str, what: str, columns: tuple[str, ...],
         raise InputError(f"empty file; expected {what} as CSV with a header line", file=path) from None
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path) from None
+    except csv.Error as e:
+        raise InputError(f"not valid CSV: {e}", file=path, record="line 1") from None
     check_header(header, path)
     for column in columns:
         if column not in header:
