@@ -18,9 +18,10 @@ from allegiance.loaders.untrusted import MAX_DEPTH, MAX_DIGITS, field_name
 
 # A JSON string (skipped: brackets inside it do not nest) or a bracket.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+_STRING = re.compile(rb'"[^"]*"')
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1, ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 # Where a \u escape may write half of a UTF-16 pair; only then are the strings searched.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -87,14 +88,21 @@ def line_and_column(text: str, pos: int) -> tuple[int, int]:
 def _check_depth(text: str) -> None:
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return  # the common case: too few brackets to nest too deep
-    # Brackets outside strings, summed in C; the loop that finds where runs only on failure.
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    # Brackets outside strings, found in C, on the UTF-8 bytes (no ASCII byte is part of
+    # another character): without escapes, only brackets and quotes kept; a string with no
+    # bracket is then "", dropped. (Dropping a closing and an opening quote side by side joins
+    # two strings, which keeps what lies outside them.) The loop that finds where it is too
+    # deep runs only on failure.
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:
+        data = _ESCAPE.sub(b"", data)
+    skeleton = _STRING.sub(b"", data.translate(None, _NOT_STRUCTURE).replace(b'""', b""))
+    brackets = skeleton.replace(b'"', b"")
     if not brackets or max(itertools.accumulate(map(_STEP.__getitem__, brackets))) <= MAX_DEPTH:
         return
     depth = 0
     for match in _TOKEN.finditer(text):
-        step = _STEP.get(text[match.start()], 0)
-        depth += step
+        depth += _STEP.get(text[match.start()], 0)
         if depth > MAX_DEPTH:
             raise Refused(f"lists and objects nested more than {MAX_DEPTH} levels deep", match.start())
 
