@@ -13,7 +13,7 @@ from typing import IO
 from allegiance.exc import InputError
 from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, line_and_column, loads
 from allegiance.loaders.records import Record
-from allegiance.loaders.untrusted import lone_surrogate, shown, surrogate_message
+from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 from allegiance.loaders.yaml_loader import load_yaml
 
 SECTIONS = {"sources": "source", "actors": "actor", "places": "place", "statements": "statement"}
@@ -60,7 +60,6 @@ def _records(document: object, name: str, surrogates: bool) -> Iterator[Record]:
             where = f"{section}[{index}]" + (f", line {line}" if line else "")
             if not isinstance(item, dict):
                 raise InputError(f"expected a mapping, got {shown(item)}", file=name, record=where)
-            found = lone_surrogate(item) if surrogates else None
-            if found:
-                raise InputError(surrogate_message(found[1]), file=name, record=where, field=found[0])
+            if surrogates:
+                refuse_lone_surrogates(item, name, where)
             yield Record(kind, dict(item), name, where)

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from allegiance.exc import InputError
-from allegiance.loaders.untrusted import field_name, lone_surrogate, shown, surrogate_message
+from allegiance.loaders.untrusted import field_name, refuse_lone_surrogates, shown
 from allegiance.loaders.yaml_loader import load_yaml
 from allegiance.model import actor_types, relation_types
 from allegiance.model.names import name_key
@@ -73,9 +73,7 @@ def load_mapping(path: str | None = None) -> Mapping:
         raise InputError(f"cannot read the CAMEO mapping: {e}", file=path) from None
     if not isinstance(user, dict):
         raise InputError(f"expected a mapping with sections {', '.join(SECTIONS)}", file=path)
-    found = lone_surrogate(user)
-    if found:
-        raise InputError(surrogate_message(found[1]), file=path, field=found[0])
+    refuse_lone_surrogates(user, path)
     return _build({**_packaged(), **user}, path)
 
 

@@ -9,7 +9,7 @@ from typing import IO
 from allegiance.exc import InputError
 from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, loads
 from allegiance.loaders.records import KINDS, Record
-from allegiance.loaders.untrusted import lone_surrogate, shown, surrogate_message
+from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 
 
 def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
@@ -25,9 +25,8 @@ def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
             raise InputError(e.message, file=name, record=f"{where}, column {e.pos + 1}", field=e.field) from None
         if not isinstance(data, dict):
             raise InputError(f"expected a JSON object, got {type(data).__name__}", file=name, record=where)
-        found = lone_surrogate(data) if SURROGATE_ESCAPE.search(line) else None
-        if found:
-            raise InputError(surrogate_message(found[1]), file=name, record=where, field=found[0])
+        if SURROGATE_ESCAPE.search(line):
+            refuse_lone_surrogates(data, name, where)
         kind = data.pop("record", "statement")
         if kind not in KINDS:
             raise InputError(f"unknown record {shown(kind)}; expected one of {', '.join(KINDS)}", file=name,

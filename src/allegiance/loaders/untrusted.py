@@ -12,6 +12,8 @@ import reprlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from allegiance.exc import InputError
+
 # Lists and mappings inside each other; a bundle needs 5 (document, section, record,
 # aliases, alias). Well below Python's recursion limit, which the JSON and YAML parsers
 # would otherwise hit with a RecursionError.
@@ -69,15 +71,15 @@ def field_name(key: object) -> str:
     return text if len(text) <= _LONGEST else text[:_LONGEST - 3] + "..."
 
 
-def lone_surrogate(data: dict[Any, Any]) -> tuple[str, str] | None:
-    """(field, the surrogate as ``\\udXXX``) for the first text in ``data`` that holds half
-    of a UTF-16 pair; JSON's and YAML's ``\\u`` escapes can write one, no file can store it."""
+def refuse_lone_surrogates(data: dict[Any, Any], file: str, record: str | None = None) -> None:
+    """``InputError`` naming the field if a text in ``data`` holds half of a UTF-16 pair:
+    JSON's and YAML's ``\\u`` escapes can write one, no file (and so no store) can hold it."""
     for key, value in data.items():
         for text in _texts(key, value):
             found = _SURROGATE.search(text)
             if found:
-                return field_name(key), f"\\u{ord(found.group()):04x}"
-    return None
+                raise InputError(f"expected text, got a lone UTF-16 surrogate \\u{ord(found.group()):04x} "
+                                 "(half of a pair, not a character)", file=file, record=record, field=field_name(key))
 
 
 def _texts(*values: object) -> Iterator[str]:
@@ -89,10 +91,6 @@ def _texts(*values: object) -> Iterator[str]:
                 yield from _texts(key, item)
         elif isinstance(value, (list, tuple, set, frozenset)):
             yield from _texts(*value)
-
-
-def surrogate_message(surrogate: str) -> str:
-    return f"expected text, got a lone UTF-16 surrogate {surrogate} (half of a pair, not a character)"
 
 
 def repeated(names: Iterable[str]) -> tuple[str, int, int] | None:
