@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -88,7 +89,17 @@ def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] 
 @contextlib.contextmanager
 def _open(path: str, name: str):
     if path == "-":
-        yield sys.stdin
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:
+            yield sys.stdin
+            return
+        # Decoded strictly, as files are: under a C locale Python reads stdin with
+        # surrogateescape, which turns bytes that are not UTF-8 into lone surrogates.
+        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+        try:
+            yield stream
+        finally:
+            stream.detach()  # leave sys.stdin open
         return
     try:
         # utf-8-sig: spreadsheet exports start with a byte-order mark

@@ -37,8 +37,9 @@ from typing import IO, NamedTuple
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
-from allegiance.loaders.csvfile import located_rows
+from allegiance.loaders.csvfile import check_header, located_rows
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.untrusted import shown
 from allegiance.model.names import slug
 
 DATASET = "acled"
@@ -105,6 +106,8 @@ def _read(stream: IO[bytes], path: str, options: Options) -> Iterator[Record]:
         header = [cell.strip().lstrip("\ufeff") for cell in next(reader)]
     except StopIteration:
         raise InputError("empty file; expected an ACLED export with a header line", file=path) from None
+    except csv.Error as e:
+        raise InputError(f"not valid CSV: {e}", file=path, record="line 1") from None
     columns, older = _columns(header, path)
     name = os.path.basename(path)
     # An export is a snapshot of a living dataset with no version: the file names it.
@@ -149,6 +152,7 @@ def _decoded(stream: IO[bytes], path: str) -> Iterator[str]:
 
 def _columns(header: list[str], path: str) -> tuple[dict[str, int], bool]:
     """Column positions by their current lower-case names, and whether the layout is the older one."""
+    check_header([cell.lower() for cell in header], path)
     found = {cell.lower(): i for i, cell in enumerate(header)}
     if "assoc_actor_1" in found:
         expected, layout = CURRENT, "current layout"
@@ -239,13 +243,13 @@ class Event:
 
     def _inter(self, column: str) -> int | None:
         text = self.cells[column]
-        if text.isdigit() and int(text) <= 8:
+        if text.isascii() and text.isdigit() and len(text) <= 3 and int(text) <= 8:
             return int(text) or None
         if not text:
             return None
         if text.lower() in INTER_NAMES:
             return INTER_NAMES[text.lower()]
-        raise InputError(f"expected an actor type code from 0 to 8 or a name such as 'State forces', got {text!r}",
+        raise InputError(f"expected an actor type code from 0 to 8 or a name such as 'State forces', got {shown(text)}",
                          file=self.path, record=self.where, field=self._name(column))
 
     def _country_of(self, name: str, inter: int | None) -> str | None:
@@ -271,14 +275,17 @@ class Event:
         day = self._date()
         precision = self._required("time_precision")
         if precision not in ("1", "2", "3"):
-            raise InputError(f"expected a time precision of 1, 2 or 3, got {precision!r}",
+            raise InputError(f"expected a time precision of 1, 2 or 3, got {shown(precision)}",
                              file=self.path, record=self.where, field=self._name("time_precision"))
         if precision == "1":
             return day.isoformat()
-        first, last = day - dt.timedelta(days=3), day + dt.timedelta(days=4)
+        try:
+            first, last = day - dt.timedelta(days=3), day + dt.timedelta(days=4)
+        except OverflowError:  # a week around 1 January of year 1 or 31 December 9999
+            return f"{day.year:04d}"
         if precision == "3" or (first.year, first.month) == (last.year, last.month):
             return f"{day:%Y-%m}"
-        return str(day.year)
+        return f"{day.year:04d}"
 
     def _date(self) -> dt.date:
         text = self._required("event_date")
@@ -291,7 +298,7 @@ class Event:
                     return dt.date(int(year), number, int(day))
                 except ValueError:
                     break
-        raise InputError(f"expected a date such as 2020-05-18, 18 May 2020 or 18/05/2020, got {text!r}",
+        raise InputError(f"expected a date such as 2020-05-18, 18 May 2020 or 18/05/2020, got {shown(text)}",
                          file=self.path, record=self.where, field=self._name("event_date"))
 
     def _quote(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from allegiance.exc import InputError, UnknownReference
 from allegiance.loaders import redeclared
 from allegiance.loaders.records import NOTE, DatasetRef, Record, to_actor, to_place, to_source
+from allegiance.loaders.untrusted import shown
 from allegiance.model import Actor, Known, Place, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
@@ -197,7 +198,7 @@ class Assembler:
         if isinstance(ref, DatasetRef):
             return self._dataset_ref(kind, ref, *span)
         if isinstance(ref, (dict, list)) or ref is None:
-            raise record.error(f"expected the id or name of a {kind}, got {ref!r}", field=field_)
+            raise record.error(f"expected the id or name of a {kind}, got {shown(ref)}", field=field_)
         try:
             return self._index[kind].resolve(str(ref))
         except UnknownReference as e:
@@ -255,12 +256,11 @@ class Assembler:
             claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try, span)
         else:
             claimed_by = None
-        weight = record.number("weight", 0, float("inf"))
         common = {
             "relation": relation, "kind": kind, "start": start, "end": end, "on": on, "source": source,
             "quote": record.text("quote"), "confidence": record.number("confidence", 0, 1),
             "claimed_by": claimed_by, "negated": record.flag("negated"),
-            "record": record.text("record"), "weight": int(weight) if weight is not None else None,
+            "record": record.text("record"), "weight": record.whole("weight"),
         }
         for object_id, ref in zip(object_ids, objects):
             if object_id == subject:

@@ -7,66 +7,37 @@ so an error can say ``statements[3], line 40``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import IO
 
-import yaml
-
 from allegiance.exc import InputError
+from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, line_and_column, loads
 from allegiance.loaders.records import Record
+from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
+from allegiance.loaders.yaml_loader import load_yaml
 
 SECTIONS = {"sources": "source", "actors": "actor", "places": "place", "statements": "statement"}
 
 
-class _LineDict(dict):
-    line: int | None = None
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader whose mappings know the line they start on."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode):
-    data = _LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    data.update(loader.construct_mapping(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-# YAML 1.1 reads on/off/yes/no as booleans, which turns the statement field `on:` into
-# True. Only true/false are booleans here, as in YAML 1.2.
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 def read_yaml(stream: IO[str], name: str) -> Iterator[Record]:
-    try:
-        document = yaml.load(stream, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(f"not valid YAML: {e.problem}", file=name, record=where) from None
-    except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML: {e}", file=name) from None
-    yield from _records(document, name)
+    # YAML escapes (\ud800) can write lone surrogates too; the parser is slow enough that
+    # searching every record costs nothing in comparison.
+    yield from _records(load_yaml(stream, name), name, surrogates=True)
 
 
 def read_json(stream: IO[str], name: str) -> Iterator[Record]:
+    text = stream.read()
     try:
-        document = json.load(stream)
+        document = loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"not valid JSON: {e.msg}", file=name, record=f"line {e.lineno}, column {e.colno}") from None
-    yield from _records(document, name)
+    except Refused as e:
+        line, column = line_and_column(text, e.pos)
+        raise InputError(e.message, file=name, record=f"line {line}, column {column}", field=e.field) from None
+    yield from _records(document, name, surrogates=SURROGATE_ESCAPE.search(text) is not None)
 
 
-def _records(document: object, name: str) -> Iterator[Record]:
+def _records(document: object, name: str, surrogates: bool) -> Iterator[Record]:
     if document is None:
         return
     if isinstance(document, list):
@@ -79,7 +50,7 @@ def _records(document: object, name: str) -> Iterator[Record]:
         )
     for section in document:
         if section not in SECTIONS:
-            raise InputError(f"unknown section {section!r}; expected {', '.join(SECTIONS)}", file=name)
+            raise InputError(f"unknown section {shown(section)}; expected {', '.join(SECTIONS)}", file=name)
     for section, kind in SECTIONS.items():
         items = document.get(section) or []
         if not isinstance(items, list):
@@ -88,5 +59,7 @@ def _records(document: object, name: str) -> Iterator[Record]:
             line = getattr(item, "line", None)
             where = f"{section}[{index}]" + (f", line {line}" if line else "")
             if not isinstance(item, dict):
-                raise InputError(f"expected a mapping, got {item!r}", file=name, record=where)
+                raise InputError(f"expected a mapping, got {shown(item)}", file=name, record=where)
+            if surrogates:
+                refuse_lone_surrogates(item, name, where)
             yield Record(kind, dict(item), name, where)

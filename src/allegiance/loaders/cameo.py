@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.untrusted import INT64_MAX, shown
 from allegiance.loaders.cameo_layouts import Layout, detect
 from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
 from allegiance.model.names import slug
@@ -213,15 +214,16 @@ class _Events:
                 raise ValueError(text)
             return date(*(int(g) for g in match.groups())).toordinal()
         except ValueError:
-            raise InputError(f"expected a date as {shape}, got {text.decode('utf-8', 'replace')!r}",
+            raise InputError(f"expected a date as {shape}, got {shown(text.decode('utf-8', 'replace'))}",
                              file=self.path, record=f"line {n}", field=self.layout.header[self.layout.date]) from None
 
     def _int(self, cells: list[bytes], index: int, n: int) -> int:
-        try:
-            return int(cells[index])
-        except ValueError:
-            raise InputError(f"expected a whole number, got {cells[index].decode('utf-8', 'replace')!r}",
-                             file=self.path, record=f"line {n}", field=self.layout.header[index]) from None
+        """An event id: kept in a 64-bit array, so at most 2^63 - 1."""
+        cell = cells[index].strip()
+        if cell.isdigit() and len(cell) <= 19 and int(cell) <= INT64_MAX:
+            return int(cell)
+        raise InputError(f"expected a whole number from 0 to {INT64_MAX}, got {shown(cell.decode('utf-8', 'replace'))}",
+                         file=self.path, record=f"line {n}", field=self.layout.header[index])
 
     def _text(self, value: bytes, n: int, index: int) -> str:
         try:
@@ -383,7 +385,7 @@ def _note(report: dict[str, Any]) -> str | None:
     """One line for the load report: what the mapping left out, and why events were dropped."""
     parts = []
     if report["unmapped"]:
-        top = ", ".join(f"{label!r} {count:,}" for label, count in itertools.islice(report["unmapped"].items(), 5))
+        top = ", ".join(f"{shown(label)} {count:,}" for label, count in itertools.islice(report["unmapped"].items(), 5))
         parts.append(f"cameo: {sum(report['unmapped'].values()):,} of {report['rows']:,} events have a CAMEO code "
                      f"or label the mapping leaves out ({len(report['unmapped']):,} different; most: {top})")
     if report["no_place"]:

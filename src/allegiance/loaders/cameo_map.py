@@ -12,9 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from allegiance.exc import InputError
+from allegiance.loaders.untrusted import field_name, refuse_lone_surrogates, shown
+from allegiance.loaders.yaml_loader import load_yaml
 from allegiance.model import actor_types, relation_types
 from allegiance.model.names import name_key
 
@@ -54,7 +54,7 @@ _CODE = re.compile(r"^\d{2,4}$")
 @cache
 def _packaged() -> dict[str, Any]:
     text = resources.files("allegiance.schema").joinpath("cameo.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text, "schema/cameo.yaml")
 
 
 @cache
@@ -68,13 +68,12 @@ def load_mapping(path: str | None = None) -> Mapping:
         return _packaged_mapping()
     try:
         with open(path, encoding="utf-8") as f:
-            user = yaml.safe_load(f)
+            user = load_yaml(f, path)
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read the CAMEO mapping: {e}", file=path) from None
-    except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML: {e}", file=path) from None
     if not isinstance(user, dict):
         raise InputError(f"expected a mapping with sections {', '.join(SECTIONS)}", file=path)
+    refuse_lone_surrogates(user, path)
     return _build({**_packaged(), **user}, path)
 
 
@@ -84,26 +83,26 @@ def _build(data: dict[str, Any], origin: str) -> Mapping:
 
     for section in data:
         if section not in SECTIONS:
-            raise fail(f"unknown section; expected {', '.join(SECTIONS)}", str(section))
+            raise fail(f"unknown section; expected {', '.join(SECTIONS)}", field_name(section))
     for section in SECTIONS:
         if not isinstance(data.get(section), dict):
             raise fail("expected a mapping", section)
     relations, types = relation_types(), actor_types()
     codes = {}
     for code, spec in data["codes"].items():
-        where = f"codes.{code}"
+        where = f"codes.{field_name(code)}"
         if not isinstance(code, str) or not _CODE.match(code):
             # YAML reads an unquoted 072 as the number 58
-            raise fail(f'a CAMEO code must be quoted digits such as "072", got {code!r}', where)
+            raise fail(f'a CAMEO code must be quoted digits such as "072", got {shown(code)}', where)
         if not isinstance(spec, dict) or set(spec) - {"label", "relation", "kind"}:
             raise fail("expected {label, relation, kind}", where)
         label, relation, kind = spec.get("label"), spec.get("relation"), spec.get("kind")
         if not isinstance(label, str) or not label.strip():
             raise fail("a code needs its label", where)
-        if relation not in relations:
-            raise fail(f"unknown relation {relation!r}; expected one of {', '.join(relations)}", where)
-        if kind is not None and kind not in relations[relation].kinds:
-            raise fail(f"unknown kind {kind!r} for {relation}; expected one of "
+        if not isinstance(relation, str) or relation not in relations:
+            raise fail(f"unknown relation {shown(relation)}; expected one of {', '.join(relations)}", where)
+        if kind is not None and (not isinstance(kind, str) or kind not in relations[relation].kinds):
+            raise fail(f"unknown kind {shown(kind)} for {relation}; expected one of "
                        f"{', '.join(relations[relation].kinds)}", where)
         codes[code] = Entry(code, label.strip(), relation, kind, relations[relation].object)
     labels = {e.label.casefold(): e for e in codes.values()}
@@ -112,7 +111,8 @@ def _build(data: dict[str, Any], origin: str) -> Mapping:
         table = {}
         for type_, names in data[section].items():
             if type_ not in types:
-                raise fail(f"unknown actor type {type_!r}; expected one of {', '.join(types)}", f"{section}.{type_}")
+                raise fail(f"unknown actor type {shown(type_)}; expected one of {', '.join(types)}",
+                           f"{section}.{field_name(type_)}")
             if not isinstance(names, list):
                 raise fail("expected a list", f"{section}.{type_}")
             table.update((str(name), type_) for name in names)
@@ -121,7 +121,7 @@ def _build(data: dict[str, Any], origin: str) -> Mapping:
     countries, alpha3 = {}, {}
     for alpha2, names in data["countries"].items():
         if not (isinstance(alpha2, str) and len(alpha2) == 2 and isinstance(names, list) and names):
-            raise fail("expected an alpha-2 code and a list [alpha-3, names...]", f"countries.{alpha2}")
+            raise fail("expected an alpha-2 code and a list [alpha-3, names...]", f"countries.{field_name(alpha2)}")
         alpha3[str(names[0])] = alpha2
         countries.update((name_key(str(name)), alpha2) for name in names[1:])
     return Mapping(codes, labels, typed("icews_sectors"), typed("gdelt_types"), countries, alpha3)

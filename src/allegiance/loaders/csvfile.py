@@ -18,6 +18,7 @@ from typing import IO
 
 from allegiance.exc import InputError
 from allegiance.loaders.records import FIELDS, Record
+from allegiance.loaders.untrusted import field_name, repeated, shown
 
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_url", "source_published", "source_reliability")
 ACTOR_COLUMNS = ("subject_type", "subject_country", "object_type", "object_country")
@@ -40,6 +41,15 @@ def _kind(name: str, header: list[str]) -> str:
         file=name,
         record="line 1",
     )
+
+
+def check_header(header: list[str], path: str) -> None:
+    """Refuse a column named twice: reading rows by name, the last one would silently win."""
+    twice = repeated(header)
+    if twice:
+        name, first, second = twice
+        raise InputError(f"column given twice in the header (columns {first} and {second})",
+                         file=path, record="line 1", field=field_name(name))
 
 
 def located_rows(reader, width: int, path: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
@@ -70,12 +80,13 @@ def read_csv(stream: IO[str], name: str) -> Iterator[Record]:
         return
     except csv.Error as e:
         raise InputError(f"not valid CSV: {e}", file=name, record="line 1") from None
+    check_header(header, name)
     kind = _kind(name, header)
     allowed = STATEMENT_COLUMNS if kind == "statement" else FIELDS[kind]
     for column in header:
         if column not in allowed:
             raise InputError(
-                f"unknown column {column!r}; a {kind} CSV has the columns {', '.join(allowed)}",
+                f"unknown column {shown(column)}; a {kind} CSV has the columns {', '.join(allowed)}",
                 file=name,
                 record="line 1",
             )

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import IO
 
 from allegiance.exc import InputError
+from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, loads
 from allegiance.loaders.records import KINDS, Record
+from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 
 
 def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
@@ -16,12 +18,17 @@ def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
             continue
         where = f"line {number}"
         try:
-            data = json.loads(line)
+            data = loads(line)
         except json.JSONDecodeError as e:
             raise InputError(f"not valid JSON: {e.msg} at column {e.colno}", file=name, record=where) from None
+        except Refused as e:
+            raise InputError(e.message, file=name, record=f"{where}, column {e.pos + 1}", field=e.field) from None
         if not isinstance(data, dict):
             raise InputError(f"expected a JSON object, got {type(data).__name__}", file=name, record=where)
+        if SURROGATE_ESCAPE.search(line):
+            refuse_lone_surrogates(data, name, where)
         kind = data.pop("record", "statement")
         if kind not in KINDS:
-            raise InputError(f"unknown record {kind!r}; expected one of {', '.join(KINDS)}", file=name, record=where, field="record")
+            raise InputError(f"unknown record {shown(kind)}; expected one of {', '.join(KINDS)}", file=name,
+                             record=where, field="record")
         yield Record(kind, data, name, where)

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders import Options
+from allegiance.loaders.csvfile import check_header
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.untrusted import shown
 from allegiance.model import PartialDate
 from allegiance.model.partial_date import DAY, MONTH
 
@@ -225,7 +227,7 @@ def _row(path: str, line: int, values: dict[str, str], groups: dict[str, str]) -
         raise error("unique_id is empty", "unique_id")
     type_ = values["type"].strip().lower()
     if type_ not in TYPES:
-        raise error(f"unknown relationship type {values['type']!r}; expected one of {TYPE_NAMES}", "type")
+        raise error(f"unknown relationship type {shown(values['type'])}; expected one of {TYPE_NAMES}", "type")
     try:
         start = parse_date(values["date"])
     except AllegianceError as e:
@@ -235,7 +237,7 @@ def _row(path: str, line: int, values: dict[str, str], groups: dict[str, str]) -
         code = values[f"group{n}_id"].strip()
         name = groups.get(code) or repair(values[f"group{n}_name"])
         if not name:
-            raise error(f"group{n}_name is empty and group{n}_id {code!r} is not in groups.csv", f"group{n}_name")
+            raise error(f"group{n}_name is empty and group{n}_id {shown(code)} is not in groups.csv", f"group{n}_name")
         code = code if code and code != NO_GROUP else None
         refs.append(DatasetRef(DATASET, name, code, ACTOR_TYPES.get(code or "", "armed_group")))
     return _Row(line, uid, type_, refs[0], refs[1], start, repair(values["description"]))
@@ -253,8 +255,8 @@ def _groups(path: str) -> dict[str, str]:
             if not code or code == NO_GROUP or not name:
                 continue
             if code in names and names[code] != name:
-                raise InputError(f"group_id {code} names both {names[code]!r} (line {first[code]}) and {name!r}",
-                                 file=path, record=f"line {line}", field="group_id")
+                raise InputError(f"group_id {shown(code)} names both {shown(names[code])} (line {first[code]}) "
+                                 f"and {shown(name)}", file=path, record=f"line {line}", field="group_id")
             names[code], first[code] = name, line
     return names
 
@@ -264,6 +266,7 @@ def _csv(f, path: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str
     reader = csv.reader(f)
     try:
         header = [h.strip() for h in next(reader, [])]
+        check_header(header, path)
         missing = [c for c in columns if c not in header]
         if missing:
             raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
@@ -304,13 +307,13 @@ def parse_date(text: str) -> PartialDate:
             year += 2000 if year <= _PIVOT else 1900
         month, day = (0, 0) if (month, day) == (1, 1) else (month, 0 if day == 1 else day)
     else:
-        raise AllegianceError(f"{_EXPECTED}, got {value!r}")
+        raise AllegianceError(f"{_EXPECTED}, got {shown(value)}")
     if month == 0 and day != 0:
-        raise AllegianceError(f"{_EXPECTED}, got {value!r}: a day without a month")
+        raise AllegianceError(f"{_EXPECTED}, got {shown(value)}: a day without a month")
     if month > 12:
-        raise AllegianceError(f"{_EXPECTED}, got {value!r}: month {month} does not exist")
+        raise AllegianceError(f"{_EXPECTED}, got {shown(value)}: month {month} does not exist")
     if year == 0 or day > (calendar.monthrange(year, month)[1] if month else 0):
-        raise AllegianceError(f"{_EXPECTED}, got {value!r}: " + ("there is no year 0" if year == 0 else
+        raise AllegianceError(f"{_EXPECTED}, got {shown(value)}: " + ("there is no year 0" if year == 0 else
                                                                  f"day {day} does not exist"))
     return PartialDate(year, month or None, day or None)
 
@@ -320,7 +323,7 @@ def repair(text: str) -> str:
     punctuation left as C1 controls ("IMK\\x92s"), and escaped quotes ("LeT\\\\'s", "\\\\&#039;")."""
     text = _DOUBLE.sub(_utf8, text)
     text = _C1.sub(_cp1252, text)
-    text = _ENTITY.sub(lambda m: chr(int(m.group(1))), _ESCAPE.sub(r"\1", text))
+    text = _ENTITY.sub(_character, _ESCAPE.sub(r"\1", text))
     return text.strip()
 
 
@@ -333,6 +336,14 @@ def _utf8(match: re.Match[str]) -> str:
         return match.group().encode("latin-1").decode("utf-8")
     except UnicodeDecodeError:
         return match.group()
+
+
+def _character(match: re.Match[str]) -> str:
+    """``&#8217;`` as its character; a number that is no character (past U+10FFFF, or half
+    of a UTF-16 pair, which no file can store) stays as written."""
+    digits = match.group(1)
+    code = int(digits) if len(digits) <= 7 else -1
+    return chr(code) if 0 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
 
 def _cp1252(match: re.Match[str]) -> str:

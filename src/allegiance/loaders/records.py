@@ -7,11 +7,14 @@ here, once for every format, so that every format reports errors the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from allegiance.exc import AllegianceError, InputError
+from allegiance.loaders.untrusted import INT64_MAX, field_name, shown
 from allegiance.model import Actor, PartialDate, Place, ScopedAlias, Source, actor_types
 from allegiance.model.names import slug
 
@@ -30,6 +33,9 @@ FIELDS = {
     ),
 }
 ALIAS_FIELDS = ("name", "code", "dataset", "start", "end")
+DATE_EXPECTED = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+# A whole number as text; spreadsheets write 12 as 12.0.
+_WHOLE = re.compile(r"^\s*([+-]?\d{1,30})(?:\.0*)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +70,10 @@ class Record:
         allowed = allowed or FIELDS[self.kind]
         for name in self.data:
             if name not in allowed:
-                close = difflib.get_close_matches(str(name), allowed, n=1)
+                shown_name = field_name(name)
+                close = difflib.get_close_matches(shown_name, allowed, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(allowed)}"
-                raise self.error(f"unknown {self.kind} field{hint}", field=str(name))
+                raise self.error(f"unknown {self.kind} field{hint}", field=shown_name)
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         value = self.data.get(field)
@@ -74,20 +81,40 @@ class Record:
             if required:
                 raise self.error(f"a {self.kind} needs a {field}", field=field)
             return None
-        if isinstance(value, (dict, list)):
+        text = _scalar_text(value)
+        if text is None:
             raise self.error(f"expected text, got {type(value).__name__}", field=field)
-        return str(value).strip()
+        return text.strip()
 
     def number(self, field: str, low: float, high: float) -> float | None:
         value = self.data.get(field)
         if value is None or value == "":
             return None
+        expected = f"expected a number from {low:g} to {high:g}, got {shown(value)}"
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.error(expected, field=field)  # True is no confidence of 1
         try:
             number = float(value)
-        except (TypeError, ValueError):
-            raise self.error(f"expected a number from {low:g} to {high:g}, got {value!r}", field=field) from None
-        if not low <= number <= high:
-            raise self.error(f"expected a number from {low:g} to {high:g}, got {value!r}", field=field)
+        except (ValueError, OverflowError):
+            raise self.error(expected, field=field) from None
+        if not low <= number <= high:  # NaN fails too
+            raise self.error(expected, field=field)
+        return number
+
+    def whole(self, field: str, low: int = 0, high: int = INT64_MAX) -> int | None:
+        """A whole number from ``low`` to ``high`` (the store keeps 64-bit integers)."""
+        value = self.data.get(field)
+        if value is None or value == "":
+            return None
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and (match := _WHOLE.match(value)):
+            number = int(match.group(1))
+        if number is None or not low <= number <= high:
+            raise self.error(f"expected a whole number from {low} to {high}, got {shown(value)}", field=field)
         return number
 
     def flag(self, field: str) -> bool:
@@ -96,17 +123,22 @@ class Record:
             return False
         if isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
+        text = _scalar_text(value)
+        text = text.strip().lower() if text is not None else None
         if text in ("true", "yes", "1", "y"):
             return True
         if text in ("false", "no", "0", "n"):
             return False
-        raise self.error(f"expected true or false, got {value!r}", field=field)
+        raise self.error(f"expected true or false, got {shown(value)}", field=field)
 
     def date(self, field: str) -> PartialDate | None:
         value = self.data.get(field)
         if value is None or value == "":
             return None
+        if not isinstance(value, (str, int, float, dt.date)) or (
+                isinstance(value, (str, int)) and len(shown(value)) > 40):
+            # no date is that long; not handed on, so that the message stays short
+            raise self.error(f"{DATE_EXPECTED}, got {shown(value)}", field=field)
         try:
             return PartialDate.parse(value)
         except AllegianceError as e:
@@ -122,13 +154,14 @@ class Record:
         elif isinstance(value, list):
             parts = value
         else:
-            raise self.error(f"expected a list of names, got {value!r}", field=field)
+            raise self.error(f"expected a list of names, got {shown(value)}", field=field)
         names = []
         for part in parts:
-            if isinstance(part, (dict, list)) or part is None:
-                raise self.error(f"expected a list of names, got {value!r}", field=field)
-            if str(part).strip():
-                names.append(str(part).strip())
+            text = _scalar_text(part)
+            if text is None:
+                raise self.error(f"expected a list of names, got {shown(value)}", field=field)
+            if text.strip():
+                names.append(text.strip())
         return tuple(names)
 
     def country(self) -> str | None:
@@ -136,8 +169,20 @@ class Record:
         if code is None:
             return None
         if len(code) != 2 or not code.isalpha():
-            raise self.error(f"expected an ISO 3166 alpha-2 code such as 'LY', got {code!r}", field="country")
+            raise self.error(f"expected an ISO 3166 alpha-2 code such as 'LY', got {shown(code)}", field="country")
         return code.upper()
+
+
+def _scalar_text(value: object) -> str | None:
+    """A text, number or boolean as text; None for anything else (lists, mappings, bytes)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        try:
+            return str(value)
+        except ValueError:  # an int of more than 4,300 digits
+            return None
+    return None
 
 
 def _entity_id(record: Record) -> str:
@@ -164,7 +209,7 @@ def _aliases(record: Record) -> tuple[tuple[str, ...], tuple[ScopedAlias, ...]]:
         field = f"aliases[{index}]"
         for key in item:
             if key not in ALIAS_FIELDS:
-                raise record.error(f"unknown alias field {key!r}; expected {', '.join(ALIAS_FIELDS)}", field=field)
+                raise record.error(f"unknown alias field {shown(key)}; expected {', '.join(ALIAS_FIELDS)}", field=field)
         try:
             entry = ScopedAlias(alias.text("name"), alias.text("code"), alias.text("dataset"),
                                 alias.date("start"), alias.date("end"))
@@ -183,7 +228,7 @@ def to_actor(record: Record) -> Actor:
     type_ = record.text("type") or "other"
     types = actor_types()
     if type_ not in types:
-        raise record.error(f"unknown actor type {type_!r}; expected one of {', '.join(types)}", field="type")
+        raise record.error(f"unknown actor type {shown(type_)}; expected one of {', '.join(types)}", field="type")
     actor_id = _entity_id(record)
     aliases, scoped = _aliases(record)
     return Actor(

@@ -45,8 +45,9 @@ from typing import IO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
-from allegiance.loaders.csvfile import located_rows
+from allegiance.loaders.csvfile import check_header, located_rows
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.untrusted import shown
 
 DATASET = "ucdp-acd"
 # UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
@@ -167,6 +168,9 @@ def read_header(stream: IO[str], path: str, what: str, columns: tuple[str, ...],
         raise InputError(f"empty file; expected {what} as CSV with a header line", file=path) from None
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path) from None
+    except csv.Error as e:
+        raise InputError(f"not valid CSV: {e}", file=path, record="line 1") from None
+    check_header(header, path)
     for column in columns:
         if column not in header:
             raise InputError(f"missing column {column!r}; {what} has the columns {', '.join(columns)}{more}",
@@ -185,10 +189,15 @@ def read_rows(stream: IO[str], header: list[str], path: str) -> Iterator[tuple[s
                          record=f"line {2 + reader.line_num}") from None
 
 
+def is_id(text: str) -> bool:
+    """UCDP's ids are small numbers; the load report sorts them as such."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _ids(row: dict[str, str], column: str, where: str, path: str) -> list[str]:
     ids = [i.strip() for i in row[column].split(",")]
-    if not all(i.isdigit() for i in ids):
-        raise InputError(f"expected UCDP actor ids separated by commas, got {row[column]!r}",
+    if not all(is_id(i) for i in ids):
+        raise InputError(f"expected UCDP actor ids separated by commas, got {shown(row[column])}",
                          file=path, record=where, field=column)
     return ids
 
@@ -198,7 +207,7 @@ def _side(row: dict[str, str], side: str, where: str, path: str) -> tuple[list[s
     ids = _ids(row, f"side_{side}_id", where, path)
     names = split_names(row[f"side_{side}"], len(ids))
     if names is None:
-        raise InputError(f"cannot tell {len(ids)} names apart in {row[f'side_{side}']!r} for the ids "
+        raise InputError(f"cannot tell {len(ids)} names apart in {shown(row[f'side_{side}'])} for the ids "
                          f"{', '.join(ids)}: expected names separated by commas outside parentheses",
                          file=path, record=where, field=f"side_{side}")
     return ids, names
@@ -299,8 +308,8 @@ def _first_pass(stream: IO[str], header: list[str], path: str) -> tuple[Pairing,
 
 def _statements(row: dict[str, str], where: str, path: str, pairing: Pairing, source: str) -> Iterator[dict]:
     year = row["year"]
-    if not (len(year) == 4 and year.isdigit()):
-        raise InputError(f"expected a year such as 2020, got {year!r}", file=path, record=where, field="year")
+    if not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise InputError(f"expected a year such as 2020, got {shown(year)}", file=path, record=where, field="year")
     start, end = _start(row, year, where, path), _end(row, year, where, path)
     dates = {"start": start or year, "end": end or year}
     head = f"UCDP/PRIO ACD {year}, conflict {row['conflict_id']} ({row['location']})"
@@ -336,14 +345,14 @@ def _ref(code: str | None, name: str, gwnos: str) -> DatasetRef:
 def _date(row: dict[str, str], column: str, where: str, path: str) -> str | None:
     value = row[column]
     if value and not _DATE.match(value):
-        raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", file=path, record=where, field=column)
+        raise InputError(f"expected a date as YYYY-MM-DD, got {shown(value)}", file=path, record=where, field=column)
     return value or None
 
 
 def _precision(row: dict[str, str], column: str, where: str, path: str) -> int | None:
     value = row[column]
-    if value and not value.isdigit():
-        raise InputError(f"expected a precision code such as 1 (the exact day), got {value!r}",
+    if value and not (value.isascii() and value.isdigit() and len(value) <= 3):
+        raise InputError(f"expected a precision code such as 1 (the exact day), got {shown(value)}",
                          file=path, record=where, field=column)
     return int(value) if value else None
 

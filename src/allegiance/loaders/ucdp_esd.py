@@ -36,7 +36,8 @@ from collections.abc import Iterator
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
-from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, match_known, read_header, read_rows
+from allegiance.loaders.untrusted import shown
+from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, is_id, match_known, read_header, read_rows
 
 DATASET = "ucdp-esd"
 # UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
@@ -55,7 +56,7 @@ _SEPARATOR = re.compile(r",(?! )")  # between names; a name's own commas are fol
 def read(path: str, options: Options) -> Iterator[Record]:
     with open(path, encoding="utf-8-sig", newline="") as stream:
         header = read_header(stream, path, "the UCDP External Support Dataset (actor-year)", COLUMNS, " (and others)")
-        names = _Names(read_rows(stream, header, path))
+        names = _Names(read_rows(stream, header, path), path)
         source = _source(path)
         yield Record("source", source, path, "file")
         stream.seek(0)
@@ -86,12 +87,13 @@ def _source(path: str) -> dict[str, str]:
 class _Names:
     """The name of each UCDP actor id and the non-state warring parties, as the whole file tells."""
 
-    def __init__(self, rows: Iterator[tuple[str, dict[str, str]]]):
+    def __init__(self, rows: Iterator[tuple[str, dict[str, str]]], path: str):
         self.names: dict[str, set[str]] = {}
         self.nonstate: set[str] = set()
         self.unnamed: set[tuple[str, str]] = set()  # (row id, supporter id) with no name
         self.nameless: set[str] = set()  # names loaded without a code
-        for _, row in rows:
+        for where, row in rows:
+            _check_ids(row, where, path)
             for id_, name in ((row["actor_id"], row["actor_name"]), (row["oppo_id"], row["oppo_name"])):
                 self.names.setdefault(id_, set()).add(name)
             if row["actor_nonstate"] == "1":
@@ -113,6 +115,15 @@ class _Names:
         return [*pairs, *((None, name) for name in names_left)]
 
 
+def _check_ids(row: dict[str, str], where: str, path: str) -> None:
+    """Row and supporter ids are numbers: the load report sorts them as such."""
+    if row["id"] and not is_id(row["id"]):
+        raise InputError(f"expected a row id such as 17, got {shown(row['id'])}", file=path, record=where, field="id")
+    if not all(is_id(i) for i in _lists(row)[0]):
+        raise InputError(f"expected UCDP actor ids separated by commas, got {shown(row['ext_id'])}",
+                         file=path, record=where, field="ext_id")
+
+
 def _lists(row: dict[str, str]) -> tuple[list[str], list[str]]:
     ids = [i.strip() for i in row["ext_id"].split(",") if i.strip()]
     names = [n.strip() for n in _SEPARATOR.split(row["ext_name"]) if n.strip()]
@@ -122,10 +133,10 @@ def _lists(row: dict[str, str]) -> tuple[list[str], list[str]]:
 def _statements(row: dict[str, str], where: str, path: str, names: _Names, source: str,
                 skipped: Counter[str]) -> Iterator[dict]:
     year = row["year"]
-    if not (len(year) == 4 and year.isdigit()):
-        raise InputError(f"expected a year such as 2015, got {year!r}", file=path, record=where, field="year")
+    if not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise InputError(f"expected a year such as 2015, got {shown(year)}", file=path, record=where, field="year")
     if row["active"] not in ("0", "1"):
-        raise InputError(f"expected 0 or 1, got {row['active']!r}", file=path, record=where, field="active")
+        raise InputError(f"expected 0 or 1, got {shown(row['active'])}", file=path, record=where, field="active")
     if not row["ext_id"]:
         skipped["no supporter"] += 1
         return
