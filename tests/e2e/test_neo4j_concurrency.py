@@ -15,9 +15,8 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
-from allegiance.loaders.bundle import _LineLoader
+from allegiance.loaders.yaml_loader import load_yaml
 from tests.conftest import EXAMPLE, neo4j_or_fail, neo4j_uri
 
 ROUNDS = 3
@@ -32,8 +31,7 @@ def neo4j():
 
 
 def _bundles(folder) -> list[str]:
-    # the bundle reader's own YAML rules (`on:` is a key, not a boolean)
-    data = yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+    data = load_yaml(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))  # the bundle reader's own rules
     assert len(data["statements"]) == 61
     paths = []
     for i, (start, end) in enumerate(SLICES):
