@@ -39,6 +39,15 @@ def make_store(tmp_path):
 NEO4J_URI = os.environ.get("ALLEGIANCE_NEO4J_URI", "bolt://127.0.0.1:7687")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_neo4j_from_the_environment():
+    """Tests name the server with NEO4J_URI; the CLI must not pick it up from the environment
+    (the --neo4j envvar), or every embedded-store CLI test would talk to that server."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("ALLEGIANCE_NEO4J_URI", raising=False)
+        yield
+
+
 def unavailable(problem: str, hint: str = "") -> NoReturn:
     """A service or data a test needs is missing: under CI=true that fails the test (CI
     must prove everything), elsewhere it skips it, with ``hint`` on what to do."""
