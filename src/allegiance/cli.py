@@ -232,6 +232,28 @@ def stats(fmt: str, store: str, neo4j: str | None) -> None:
         click.echo(f"  {name:<10} {value:,}")
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+def check(fmt: str, store: str, neo4j: str | None) -> None:
+    """Check that the store holds what was loaded: every statement still hashes to its id and
+    has exactly one relation edge that matches it. Exit 1 listing the first problems if not."""
+    import json
+
+    from allegiance.exc import StoreError
+    from allegiance.graph.check import check as check_store
+
+    with _open(store, neo4j, read_only=True) as graph:
+        report = check_store(graph)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for key in ("statements", "edges", "actors", "places", "sources", "problem_count"):
+            click.echo(f"{key.replace('_count', 's'):<12} {getattr(report, key):,}")
+    if not report.ok:
+        raise StoreError(report.failure())
+
+
 def _params(values: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for item in values:
