@@ -60,10 +60,10 @@ def _format_option(default: str = "table"):
                         help="Output format.")
 
 
-def _open(store: str, neo4j: str | None, *, read_only: bool):
+def _open(store: str, neo4j: str | None, *, read_only: bool, for_load: bool = False):
     from allegiance.graph import open_store
 
-    return open_store(store, neo4j=neo4j, read_only=read_only)
+    return open_store(store, neo4j=neo4j, read_only=read_only, for_load=for_load)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -123,7 +123,7 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     options = Options(gap_days=gap_days, min_events=min_events, cameo_map=cameo_map)
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
-        with _open(store, neo4j, read_only=False) as graph:
+        with _open(store, neo4j, read_only=False, for_load=True) as graph:
             report = load_files(graph, list(files), fmt, create_missing=create_missing, progress=progress,
                                 actors=actor_files, options=options)
     finally:

@@ -120,6 +120,10 @@ def load(
 ) -> LoadReport:
     """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
 
+    The input is read in full inside ``store.write``, before the store writes: a store that
+    locks (the embedded one opened ``for_load``) takes its write lock only after that, and
+    re-reads under it what other loads wrote meanwhile.
+
     ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
     ``fmt`` says; ``options`` go to the dataset readers.
     """
