@@ -62,10 +62,10 @@ def _format_option(default: str = "table"):
                         help="Output format.")
 
 
-def _open(store: str, neo4j: str | None, *, read_only: bool):
+def _open(store: str, neo4j: str | None, *, read_only: bool, for_load: bool = False):
     from allegiance.graph import open_store
 
-    return open_store(store, neo4j=neo4j, read_only=read_only)
+    return open_store(store, neo4j=neo4j, read_only=read_only, for_load=for_load)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -131,7 +131,7 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     options = Options(gap_days=gap_days, min_events=min_events, cameo_map=cameo_map)
     progress = _LoadProgress() if sys.stderr.isatty() else None
     try:
-        with _open(store, neo4j, read_only=False) as graph:
+        with _open(store, neo4j, read_only=False, for_load=True) as graph:
             report = load_files(graph, list(files), fmt, create_missing=create_missing, replace=replace,
                                 progress=progress, actors=actor_files, options=options)
     finally:
@@ -254,6 +254,28 @@ def stats(fmt: str, store: str, neo4j: str | None) -> None:
         click.echo(f"{key:<12} {value:,}" if isinstance(value, int) else f"{key:<12} {value}")
     for name, value in by_relation.items():
         click.echo(f"  {name:<10} {value:,}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+def check(fmt: str, store: str, neo4j: str | None) -> None:
+    """Check that the store holds what was loaded: every statement still hashes to its id and
+    has exactly one relation edge that matches it. Exit 1 listing the first problems if not."""
+    import json
+
+    from allegiance.exc import StoreError
+    from allegiance.graph.check import check as check_store
+
+    with _open(store, neo4j, read_only=True) as graph:
+        report = check_store(graph)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for key in ("statements", "edges", "actors", "places", "sources", "problem_count"):
+            click.echo(f"{key.replace('_count', 's'):<12} {getattr(report, key):,}")
+    if not report.ok:
+        raise StoreError(report.failure())
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:

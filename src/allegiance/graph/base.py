@@ -76,6 +76,12 @@ class GraphStore(ABC):
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         """Column names and rows; a query that writes is refused unless ``write``."""
 
+    ATTRIBUTES = "MATCH (s:Statement) RETURN s.id, s.confidence, s.weight"
+
+    def attributes(self) -> dict[str, tuple[float | None, int | None]]:
+        """The (confidence, weight) of every statement held: what a statement's id leaves out."""
+        return {id_: (confidence, weight) for id_, confidence, weight in self.run(self.ATTRIBUTES, {})[1]}
+
     @abstractmethod
     def statements(self) -> Iterator[Statement]:
         """Every statement the store holds (to copy a store, or rebuild it)."""
@@ -127,6 +133,10 @@ def load(
 ) -> LoadReport:
     """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
 
+    The input is read in full inside ``store.write``, before the store writes: a store that
+    locks (the embedded one opened ``for_load``) takes its write lock only after that, and
+    re-reads under it what other loads wrote meanwhile.
+
     ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
     ``fmt`` says; ``options`` go to the dataset readers. A declaration of something the store
     holds merges into it (what it leaves out is kept); one that gives another value for a
@@ -135,10 +145,8 @@ def load(
     from allegiance.loaders import read_records
     from allegiance.loaders.assemble import Assembler
 
-    _, rows = store.run("MATCH (s:Statement) RETURN s.id, s.confidence, s.weight", {})
     assembler = Assembler(store.known(), create_missing=create_missing, replace=replace,
-                          stored={id_: (confidence, weight) for id_, confidence, weight in rows})
-    del rows
+                          stored=store.attributes())
     report = LoadReport(files=[*actors, *paths])
     inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
     sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]

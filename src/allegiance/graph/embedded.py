@@ -5,24 +5,22 @@ the measurements), so a pack written for Neo4j runs here without a server.
 
 Loads go through ``COPY FROM`` temporary CSV files inside one transaction: row-by-row
 ``CREATE`` managed about 4,000 statements a second, ``COPY`` about 200,000.
-A lock file beside the store serialises writers and keeps readers out while a
-load runs; LadybugDB's own lock would make a second process fail instead of wait.
+A lock file beside the store (``lockfile``) serialises writers and keeps readers out
+while a load commits; the temporary files are in a marked folder (``spool``).
 """
 
 from __future__ import annotations
 
 import csv
-import fcntl
 import json
 import os
-import tempfile
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
+from allegiance.graph import lockfile
 from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
 from allegiance.graph.rows import (
     EDGE_FIELDS,
@@ -34,6 +32,7 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
+from allegiance.graph.spool import copy_source, load_folder
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
 if TYPE_CHECKING:
@@ -64,72 +63,159 @@ def _cell(value: Any) -> Any:
     return value
 
 
+MIN_POOL_MB = 64  # below this LadybugDB runs out of cache loading even the example
+
+
 def _buffer_pool() -> int:
     """Bytes LadybugDB may cache: ``ALLEGIANCE_BUFFER_POOL_MB``, else a quarter of the memory
     (at most 8 GiB). LadybugDB's own default, 80% of the memory, lets one runaway query
     take the whole machine."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     given = os.environ.get("ALLEGIANCE_BUFFER_POOL_MB")
     if given:
         try:
-            return int(given) * 2**20
+            megabytes = int(given)
         except ValueError:
             raise StoreError(f"ALLEGIANCE_BUFFER_POOL_MB: expected a number of megabytes, got {given!r}") from None
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        # LadybugDB takes a negative size for a type error, and reserves a huge one up front
+        # (MemoryError), or, if the reservation passes, lets the cache outgrow the machine.
+        most = memory // 2**20
+        if not MIN_POOL_MB <= megabytes <= most:
+            raise StoreError(f"ALLEGIANCE_BUFFER_POOL_MB: expected {MIN_POOL_MB} to {most} megabytes "
+                             f"(this machine's memory), got {given!r}")
+        return megabytes * 2**20
     return min(memory // 4, 8 * 2**30)
 
 
-class EmbeddedStore(GraphStore):
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
-        import ladybug  # lazy: `allegiance --help` must not pay for it
+# What LadybugDB says when a checkpoint was cut short: only a read-write open replays it.
+RECOVERY_PENDING = "Cannot open database in read-only mode while checkpoint recovery is pending"
+# The exceptions pybind11 makes of C++ ones (runtime_error, length_error, out_of_range,
+# overflow_error, bad_alloc) when LadybugDB meets a file it cannot make sense of.
+ENGINE_ERRORS = (RuntimeError, ValueError, IndexError, OverflowError, MemoryError)
 
+
+class EmbeddedStore(GraphStore):
+    """The store in the file ``path``.
+
+    ``read_only``: shared lock, for queries. Otherwise the store holds the exclusive lock
+    from open to close, except with ``for_load``: then it holds nothing until ``write``
+    has read and checked all its input, and the exclusive lock only while it commits, so
+    a load waiting on its input keeps no reader and no other load waiting.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, for_load: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self.for_load = for_load and not read_only
+        self._pool = _buffer_pool()
+        self._db = self._conn = None
+        self._lock: int | None = None
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not an allegiance store")
-        pool = _buffer_pool()
-        self._lock = self._take_lock(read_only)
-        try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=pool)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as e:
-            self._lock.close()
-            raise StoreError(f"cannot open the store {self.path}: {e}") from e
-        try:
-            self._check_version()
-        except StoreError:
-            self.close()
-            raise
-        if not read_only:
-            self._create_schema()
+        if not self.for_load:
+            self._open(read_only)
 
     # -- lifecycle -----------------------------------------------------------
-    def _take_lock(self, shared: bool):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(f"{self.path}.lock", "a+")
-        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(lock, mode)
-                return lock
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    lock.close()
-                    raise StoreError(f"the store {self.path} is busy: another allegiance process is loading into it") from None
-                time.sleep(0.05)
+    def _open(self, read_only: bool) -> None:
+        import ladybug  # lazy: `allegiance --help` must not pay for it
 
-    def close(self) -> None:
-        if getattr(self, "_conn", None) is not None:
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot make the folder {self.path.parent} for the store: {e.strerror.lower()}") from e
+        self._lock = lockfile.take(self.path, shared=read_only, timeout=LOCK_TIMEOUT)
+        try:
+            # Under the lock: a writer making a new store has it empty for a moment.
+            existed = self.path.exists()
+            if existed and self.path.stat().st_size == 0:
+                raise self._damaged("the file is empty")
+            self._db = self._database(read_only)
+            self._conn = ladybug.Connection(self._db)
+            self._check_version(existed)
+            if not read_only:
+                self._create_schema()
+        except BaseException:
+            self._release()
+            raise
+
+    def _database(self, read_only: bool):
+        import ladybug
+
+        try:
+            return ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=self._pool)
+        except ENGINE_ERRORS as e:
+            if not (read_only and RECOVERY_PENDING in str(e)):
+                raise self._refused(e, read_only) from e
+        self._recover()
+        try:
+            return ladybug.Database(str(self.path), read_only=True, buffer_pool_size=self._pool)
+        except ENGINE_ERRORS as e:
+            raise self._refused(e, read_only) from e
+
+    def _recover(self) -> None:
+        """A write was killed during a checkpoint: replay it by opening the store read-write
+        once, under the exclusive lock, then go back to reading."""
+        import ladybug
+
+        needs = (f"the store {self.path} needs recovery: a write to it was cut short during a checkpoint, and only "
+                 "a process that can write to it can finish it; run 'allegiance check --store "
+                 f"{self.path}' once as a user who can write to {self.path.parent}")
+        if self._lock is None:
+            raise StoreError(needs)
+        lockfile.convert(self._lock, self.path, shared=False, timeout=LOCK_TIMEOUT)
+        try:
+            ladybug.Database(str(self.path), buffer_pool_size=self._pool).close()
+        except ENGINE_ERRORS as e:
+            if "Permission denied" in str(e):
+                raise StoreError(needs) from e
+            raise self._refused(e, read_only=False) from e
+        finally:
+            lockfile.convert(self._lock, self.path, shared=True, timeout=LOCK_TIMEOUT)
+
+    def _refused(self, e: BaseException, read_only: bool) -> StoreError:
+        """LadybugDB would not open the file: busy, not ours to read or write, or damaged."""
+        text = str(e)
+        if "Could not set lock on file" in text:
+            return StoreError(lockfile.BUSY.format(path=self.path))
+        if "Permission denied" in text:
+            return StoreError(f"cannot {'read' if read_only else 'write to'} the store {self.path}: permission denied")
+        return self._damaged(f"LadybugDB cannot open it ({text or type(e).__name__})")
+
+    def _damaged(self, why: str) -> StoreError:
+        return StoreError(f"{self.path}: {why}: it is not an allegiance store or is damaged; restore it from a copy, "
+                          "or load your files into a new store")
+
+    def _release(self) -> None:
+        if self._conn is not None:
             self._conn.close()
             self._db.close()
-            self._conn = None
-            self._lock.close()
+        self._db = self._conn = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
-    def _check_version(self) -> None:
+    def close(self) -> None:
+        self._release()
+
+    def _connection(self):
+        """The open connection; a store opened ``for_load`` opens read-only on demand, and
+        None when there is no store yet."""
+        if self._conn is None and self.for_load:
+            if not self.path.exists():
+                return None
+            self._open(read_only=True)
+        if self._conn is None:
+            raise StoreError(f"the store {self.path} is closed")
+        return self._conn
+
+    def _check_version(self, existed: bool) -> None:
         tables = {row[0] for row in self._rows("CALL show_tables() RETURN name")}
         if not tables:
+            if existed:  # LadybugDB opens any file of its own, or a blank one, as an empty database
+                raise self._damaged("it holds no allegiance tables")
             return
         version = None
         if "Meta" in tables:
@@ -149,43 +235,73 @@ class EmbeddedStore(GraphStore):
 
     # -- reading -------------------------------------------------------------
     def _rows(self, cypher: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
-        result = self._conn.execute(cypher, params or {})
-        while result.has_next():
-            yield result.get_next()
+        """Rows of our own queries: an engine error here means the store cannot be read."""
+        conn = self._connection()
+        if conn is None:
+            return  # a store opened for a load that does not exist yet: empty
+        try:
+            result = conn.execute(cypher, params or {})
+            while result.has_next():
+                yield result.get_next()
+        except ENGINE_ERRORS as e:
+            if "Buffer manager exception" in str(e):
+                raise StoreError(f"the store {self.path} needs more cache than ALLEGIANCE_BUFFER_POOL_MB allows: "
+                                 f"{e}") from e
+            raise self._damaged(f"reading it failed ({e})") from e
+
+    def attributes(self) -> dict[str, tuple[float | None, int | None]]:
+        # _rows: a store opened for a load that does not exist yet holds nothing
+        return {id_: (confidence, weight) for id_, confidence, weight in self._rows(self.ATTRIBUTES)}
 
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         if write and self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
+        conn = self._connection()
+        if conn is None:
+            raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         try:
-            result = self._conn.execute(cypher, params)
+            result = conn.execute(cypher, params)
+            columns = result.get_column_names()
+            rows = [[_plain(v) for v in row] for row in result.get_all()]
         except RuntimeError as e:
             if "read-only database" in str(e):
                 raise QueryError(WRITE_REFUSED) from e
             raise StoreError(f"the embedded store refused the query: {e}") from e
-        columns = result.get_column_names()
-        rows = [[_plain(v) for v in row] for row in result.get_all()]
+        except ENGINE_ERRORS as e:  # a value it cannot decode (text that is not UTF-8...): damage
+            raise self._damaged(f"reading it failed ({e})") from e
         return columns, rows
 
     def known(self) -> Known:
         known = Known()
-        for id_, name, type_, aliases, country, scoped in self._rows(
-            "MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country, a.scoped"
-        ):
-            known.actors[id_] = Actor(id_, name, type_, tuple(json.loads(aliases or "[]")), country,
-                                      scoped_from_json(scoped))
-        for id_, name, aliases, country, lat, lon in self._rows(
-            "MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon"
-        ):
-            known.places[id_] = Place(id_, name, tuple(json.loads(aliases or "[]")), country, lat, lon)
-        for id_, title, publisher, url, published, reliability in self._rows(
-            "MATCH (s:Source) RETURN s.id, s.title, s.publisher, s.url, s.published, s.reliability"
-        ):
-            known.sources[id_] = Source(id_, title, publisher, url, PartialDate.parse(published) if published else None, reliability)
+        try:
+            for id_, name, type_, aliases, country, scoped in self._rows(
+                "MATCH (a:Actor) RETURN a.id, a.name, a.type, a.aliases, a.country, a.scoped"
+            ):
+                known.actors[id_] = Actor(id_, name, type_, tuple(json.loads(aliases or "[]")), country,
+                                          scoped_from_json(scoped))
+            for id_, name, aliases, country, lat, lon in self._rows(
+                "MATCH (p:Place) RETURN p.id, p.name, p.aliases, p.country, p.lat, p.lon"
+            ):
+                known.places[id_] = Place(id_, name, tuple(json.loads(aliases or "[]")), country, lat, lon)
+            for id_, title, publisher, url, published, reliability in self._rows(
+                "MATCH (s:Source) RETURN s.id, s.title, s.publisher, s.url, s.published, s.reliability"
+            ):
+                known.sources[id_] = Source(id_, title, publisher, url, PartialDate.parse(published) if published else None,
+                                            reliability)
+        except (ValueError, TypeError, AttributeError) as e:  # JSON or a date that no load wrote
+            raise self._damaged(f"an actor, place or source cannot be read ({e})") from e
         return known
 
     def statements(self) -> Iterator[Statement]:
-        yield from (statement_from_row(dict(zip(STATEMENT_FIELDS, row))) for row in self._rows(
-            "MATCH (s:Statement) RETURN " + ", ".join(f"s.{f}" for f in STATEMENT_FIELDS) + " ORDER BY s.id"))
+        for row in self._rows("MATCH (s:Statement) RETURN " + ", ".join(f"s.{f}" for f in STATEMENT_FIELDS)
+                              + " ORDER BY s.id"):
+            try:
+                yield statement_from_row(dict(zip(STATEMENT_FIELDS, row)))
+            except (ValueError, TypeError) as e:
+                raise self._damaged(f"statement {row[0]} cannot be read ({e})") from e
+
+    def _statement_ids(self) -> Iterator[str]:
+        return (row[0] for row in self._rows("MATCH (s:Statement) RETURN s.id"))
 
     def describe(self) -> dict[str, Any]:
         return {"store": str(self.path),
@@ -194,43 +310,74 @@ class EmbeddedStore(GraphStore):
     # -- writing -----------------------------------------------------------------
     def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
               progress: Progress | None = None) -> None:
-        """All or nothing: one transaction of COPYs (no progress to report inside it)."""
+        """All or nothing: one transaction of COPYs (no progress to report inside it).
+
+        The statements are read, checked and spooled to CSV files first: an error in the
+        last record surfaces before the store is touched (and before a new store exists).
+        Opened ``for_load``, the store holds no lock meanwhile, so what other loads wrote
+        in between is read again under the exclusive lock: statements they added leave the
+        spool, entities they added are updated rather than added twice, and sources they
+        redated redate this load's statements too.
+        """
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
-        existing = {row[0] for row in self._rows("MATCH (s:Statement) RETURN s.id")}
-        types = relation_types()
-        with tempfile.TemporaryDirectory(prefix="allegiance-load-") as tmp:
-            # Everything is read and checked into CSV files first: an error in the last
-            # record surfaces before the store is touched.
-            files: dict[str, Any] = {}
-            writers: dict[str, Any] = {}
-
-            def writer(table: str):
-                if table not in writers:
-                    files[table] = open(os.path.join(tmp, f"{table}.csv"), "w", newline="", encoding="utf-8")
-                    writers[table] = csv.writer(files[table])
-                return writers[table]
-
-            try:
-                pending: list[Statement] = []
-                for statement in statements:
-                    if statement.id in existing:
-                        continue
-                    existing.add(statement.id)
-                    pending.append(statement)
-                    if len(pending) >= 50_000:
-                        self._spool(pending, assembler, writer, types)
-                        report.added += len(pending)
-                        pending.clear()
-                self._spool(pending, assembler, writer, types)
-                report.added += len(pending)
-            finally:
-                for f in files.values():
-                    f.close()
+        before = set(self._statement_ids())
+        if self.for_load:
+            self._release()
+        with load_folder() as tmp:
+            tables, spooled = self._spool_all(statements, assembler, tmp, before)
+            del before
+            report.added += len(spooled)
             actors, places, sources = assembler.changed()
             report.actors, report.places, report.sources = len(actors), len(places), len(sources)
-            self._commit(tmp, set(files), actors, places, sources, assembler.known,
-                         list(assembler.restated.values()))
+            restated = list(assembler.restated.values())
+            if not self.for_load:
+                self._commit(tmp, tables, actors, places, sources, assembler.known, restated, stale=[])
+                return
+            self._open(read_only=False)
+            try:
+                known = self.known()
+                appeared = {i for i in self._statement_ids() if i in spooled} if spooled else set()
+                if appeared:
+                    _drop_rows(tmp, tables, appeared)
+                    report.added -= len(appeared)
+                ours = {s.id for s in sources}
+                stale = [s for i, s in known.sources.items() if i not in ours and i in assembler.sources
+                         and known_day(s) != known_day(assembler.sources[i])]
+                self._commit(tmp, tables, actors, places, sources, known, restated, stale=stale)
+            finally:
+                self._release()
+
+    def _spool_all(self, statements: Iterator[Statement], assembler: Assembler, tmp: str,
+                   existing: set[str]) -> tuple[set[str], set[str]]:
+        """The statements not in ``existing`` as CSV files in ``tmp``: the tables written
+        and the ids spooled."""
+        types = relation_types()
+        files: dict[str, Any] = {}
+        writers: dict[str, Any] = {}
+
+        def writer(table: str):
+            if table not in writers:
+                files[table] = open(os.path.join(tmp, f"{table}.csv"), "w", newline="", encoding="utf-8")
+                writers[table] = csv.writer(files[table])
+            return writers[table]
+
+        spooled: set[str] = set()
+        try:
+            pending: list[Statement] = []
+            for statement in statements:
+                if statement.id in existing or statement.id in spooled:
+                    continue
+                spooled.add(statement.id)
+                pending.append(statement)
+                if len(pending) >= 50_000:
+                    self._spool(pending, assembler, writer, types)
+                    pending.clear()
+            self._spool(pending, assembler, writer, types)
+        finally:
+            for f in files.values():
+                f.close()
+        return set(files), spooled
 
     def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
         nodes = writer("Statement")
@@ -243,7 +390,9 @@ class EmbeddedStore(GraphStore):
             writer(rtype.label).writerow([s.subject, s.object, *(_cell(edge[f]) for f in EDGE_FIELDS)])
 
     def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
-                sources: list[Source], known: Known, restated: list[Statement]) -> None:
+                sources: list[Source], known: Known, restated: list[Statement], stale: list[Source]) -> None:
+        """``known``: what the store holds now; ``restated``: stored statements given with new
+        attributes; ``stale``: sources redated since the statements were spooled."""
         conn = self._conn
         conn.execute("BEGIN TRANSACTION")
         try:
@@ -258,9 +407,12 @@ class EmbeddedStore(GraphStore):
                     self._redate(conn, source)
             # Statement nodes first: rel tables only reference Actor/Place, already written above.
             for table in sorted(tables, key=lambda t: t != "Statement"):
-                conn.execute(f"COPY {table} FROM '{os.path.join(tmp, table + '.csv')}' (header=false, parallel=false)")
+                conn.execute(f"COPY {table} FROM {copy_source(os.path.join(tmp, table + '.csv'))} "
+                             "(header=false, parallel=false)")
             if restated:
                 self._restate(conn, restated)
+            for source in stale:
+                self._redate(conn, source)
             conn.execute("COMMIT")
         except BaseException as e:
             try:
@@ -279,11 +431,14 @@ class EmbeddedStore(GraphStore):
             path = os.path.join(tmp, f"{table}-new.csv")
             with open(path, "w", newline="", encoding="utf-8") as f:
                 csv.writer(f).writerows([_cell(v) for v in row(e)] for e in new)
-            conn.execute(f"COPY {table} FROM '{path}' (header=false, parallel=false)")
+            conn.execute(f"COPY {table} FROM {copy_source(path)} (header=false, parallel=false)")
         if changed:
-            names = [c.split()[0] for c in NODE_TABLES[table].split(", ") if not c.startswith("PRIMARY")]
+            columns = [c.split() for c in NODE_TABLES[table].split(", ") if not c.startswith("PRIMARY")]
+            names = [name for name, _ in columns]
             rows = [dict(zip(names, (None if v is None else v if not isinstance(v, PartialDate) else str(v) for v in row(e)))) for e in changed]
-            assignments = ", ".join(f"n.{n} = row.{n}" for n in names[1:])
+            # CAST: a column that is null in every row arrives as STRING, which LadybugDB
+            # will not store in a DOUBLE or INT64 column.
+            assignments = ", ".join(f"n.{name} = CAST(row.{name} AS {kind})" for name, kind in columns[1:])
             conn.execute(f"UNWIND $rows AS row MATCH (n:{table} {{id: row.id}}) SET {assignments}", {"rows": rows})
 
     def _restate(self, conn, statements: list[Statement]) -> None:
@@ -311,6 +466,18 @@ class EmbeddedStore(GraphStore):
         conn.execute("MATCH (s:Statement) WHERE s.source = $id SET s.known = $day", {"id": source.id, "day": day})
         for rtype in relation_types().values():
             conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day", {"id": source.id, "day": day})
+
+
+def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:
+    """Take the statements ``ids`` out of the spooled CSV files: the id is a Statement
+    row's first cell and a relation edge row's third (after subject and object)."""
+    for table in tables:
+        path = os.path.join(tmp, f"{table}.csv")
+        column = 0 if table == "Statement" else 2
+        kept = os.path.join(tmp, f"{table}-kept.csv")
+        with open(path, newline="", encoding="utf-8") as old, open(kept, "w", newline="", encoding="utf-8") as new:
+            csv.writer(new).writerows(row for row in csv.reader(old) if row[column] not in ids)
+        os.replace(kept, path)
 
 
 def _plain(value: Any) -> Any:

@@ -77,6 +77,8 @@ def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] 
     name = "<stdin>" if path == "-" else path
     with _open(path, name) as stream:
         raw = getattr(getattr(stream, "buffer", None), "raw", None)
+        if raw is not None and not raw.seekable():
+            raw = None  # a pipe: tell() fails, and there is no size to show progress against
         try:
             for count, record in enumerate(READERS[fmt](stream, name), start=1):
                 if tell is not None and raw is not None and count % 2000 == 0:
