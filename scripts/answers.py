@@ -88,7 +88,7 @@ def main() -> None:
             if args.neo4j:
                 from allegiance.graph.neo4j_store import open_neo4j
 
-                store = open_neo4j(args.neo4j)
+                store = open_neo4j(args.neo4j, default_password="allegiance-dev")  # the dev server's
                 store.run("MATCH (n) DETACH DELETE n", {}, write=True)
             else:
                 from allegiance.graph.embedded import EmbeddedStore

@@ -77,7 +77,7 @@ def neo4j_or_fail():
     """A Neo4jStore on the tests' own server, its database emptied (it is ours alone)."""
     from allegiance.graph.neo4j_store import open_neo4j
 
-    store = open_neo4j(neo4j_uri())
+    store = open_neo4j(neo4j_uri(), default_password=neo4j_server.PASSWORD)
     try:
         store.run("MATCH (n) DETACH DELETE n", {}, write=True)
     except BaseException:

@@ -62,10 +62,15 @@ def _format_option(default: str = "table"):
                         help="Output format.")
 
 
+# The password scripts/neo4j-local gives a development server: the CLI's default, so that
+# the README's commands work as written. The library has no default password.
+DEV_PASSWORD = "allegiance-dev"
+
+
 def _open(store: str, neo4j: str | None, *, read_only: bool, for_load: bool = False):
     from allegiance.graph import open_store
 
-    return open_store(store, neo4j=neo4j, read_only=read_only, for_load=for_load)
+    return open_store(store, neo4j=neo4j, read_only=read_only, for_load=for_load, neo4j_password=DEV_PASSWORD)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

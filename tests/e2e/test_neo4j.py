@@ -17,6 +17,7 @@ from allegiance.exc import QueryError, StoreError
 from allegiance.graph import neo4j_store
 from allegiance.graph.base import load
 from allegiance.graph.neo4j_store import Neo4jStore
+from tests import neo4j_server
 from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail, neo4j_uri
 
 
@@ -148,7 +149,7 @@ def test_a_pack_query_that_writes_is_refused_unless_write(neo4j, tmp_path):
         1, f"Error: {pack / 'tag.cypher'}, line 2: refused: SET writes to the graph; "
         "pack queries run read-only unless you pass --write\n")
     # Behind the guard, the server's read transactions refuse a write too.
-    reader = Neo4jStore(neo4j_uri(), read_only=True)
+    reader = Neo4jStore(neo4j_uri(), password=neo4j_server.PASSWORD, read_only=True)
     try:
         with pytest.raises(QueryError, match="^the query writes to the graph; pack queries run read-only"):
             reader.run("MATCH (a:Actor) SET a.tagged = true", {})
@@ -181,3 +182,31 @@ def test_the_environment_names_the_server(neo4j):
     assert [(r["subject"], r["object"]) for r in json.loads(result.stdout)] == [("turkey", "gna")]
     assert ask(neo4j, "contested") == []
     assert "ALLEGIANCE_NEO4J_URI" not in os.environ  # the CliRunner env was for that call only
+
+
+def test_a_driver_can_be_passed_in_and_stays_the_callers(neo4j):
+    import neo4j as driver_module
+
+    driver = driver_module.GraphDatabase.driver(neo4j_uri(), auth=("neo4j", neo4j_server.PASSWORD))
+    try:
+        seen = []
+        real_session = driver.session
+
+        def session(**config):
+            seen.append(config["default_access_mode"])
+            return real_session(**config)
+
+        driver.session = session
+        store = Neo4jStore(neo4j_uri(), driver=driver, read_only=True)
+        assert store.run("RETURN 1 AS one", {}) == (["one"], [[1]])
+        store.close()
+        assert seen == ["READ"]
+        driver.verify_connectivity()  # still open: the store did not close the caller's driver
+    finally:
+        driver.close()
+
+
+def test_the_library_has_no_default_password(neo4j):
+    with pytest.raises(StoreError) as refused:
+        Neo4jStore(neo4j_uri(), read_only=True)
+    assert str(refused.value) == f"authentication failed for user neo4j at {neo4j_uri()}"

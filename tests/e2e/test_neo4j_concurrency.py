@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from allegiance.loaders.yaml_loader import load_yaml
+from tests import neo4j_server
 from tests.conftest import EXAMPLE, neo4j_or_fail, neo4j_uri
 
 ROUNDS = 3
@@ -133,6 +134,6 @@ def test_a_store_whose_schema_setup_fails_leaves_no_driver_open(monkeypatch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(StoreError, match="simulated"):
-            open_neo4j(uri)
+            open_neo4j(uri, default_password=neo4j_server.PASSWORD)
         gc.collect()
     assert [str(w.message) for w in caught] == []

@@ -85,7 +85,6 @@ _STATEMENT_PROPS = ", ".join(f"{f}: {_cell(f)}" for f in STATEMENT_FIELDS)
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
-DEFAULT_PASSWORD = "allegiance-dev"  # the development default of scripts/neo4j-local
 
 
 def _date(day: int, sentinel: int) -> dt.date | None:
@@ -109,8 +108,12 @@ def _native(value: Any) -> Any:
 
 
 class Neo4jStore(GraphStore):
+    """``driver``: a driver of the caller's (or anything with the driver's ``session()``,
+    ``verify_connectivity()`` and ``close()``), which the store uses and leaves open; without
+    one the store makes its own from ``uri``, ``user`` and ``password`` and closes it."""
+
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
-                 database: str | None = None, *, read_only: bool = False):
+                 database: str | None = None, *, read_only: bool = False, driver: Any = None):
         import neo4j
         from neo4j import exceptions
 
@@ -120,13 +123,14 @@ class Neo4jStore(GraphStore):
         self.read_only = read_only
         self._exceptions = exceptions
         self._driver = None
+        self._own_driver = driver is None
         if uri.split("://", 1)[0] not in SCHEMES:
             raise StoreError(f"not a Neo4j address: {uri!r}; expected bolt://HOST:PORT or neo4j://HOST:PORT")
         try:
             # Server notifications (unknown property keys on an empty graph...) are not
             # for our users; errors still raise.
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(self.user, password or DEFAULT_PASSWORD),
-                                                      notifications_min_severity="OFF")
+            self._driver = driver or neo4j.GraphDatabase.driver(
+                uri, auth=None if password is None else (self.user, password), notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
             self.close()
@@ -188,7 +192,8 @@ class Neo4jStore(GraphStore):
 
     def close(self) -> None:
         if getattr(self, "_driver", None) is not None:
-            self._driver.close()
+            if self._own_driver:
+                self._driver.close()
             self._driver = None
 
     # -- schema ------------------------------------------------------------------
@@ -416,11 +421,14 @@ def statement_writes(label: str, target: str) -> str:
     CREATE (st)-[:CLAIMED_BY]->(c)"""
 
 
-def open_neo4j(uri: str | None = None, *, read_only: bool = False) -> Neo4jStore:
+def open_neo4j(uri: str | None = None, *, read_only: bool = False, default_password: str | None = None) -> Neo4jStore:
+    """A store on the server at ``uri`` (else ``ALLEGIANCE_NEO4J_URI``), with the credentials
+    and database of ``ALLEGIANCE_NEO4J_USER``, ``_PASSWORD`` (else ``default_password``) and
+    ``_DATABASE``."""
     return Neo4jStore(
         uri or os.environ.get("ALLEGIANCE_NEO4J_URI") or DEFAULT_URI,
         os.environ.get("ALLEGIANCE_NEO4J_USER"),
-        os.environ.get("ALLEGIANCE_NEO4J_PASSWORD"),
+        os.environ.get("ALLEGIANCE_NEO4J_PASSWORD") or default_password,
         os.environ.get("ALLEGIANCE_NEO4J_DATABASE"),
         read_only=read_only,
     )
