@@ -361,22 +361,11 @@ def list_queries(fmt: str, favorites: str | None, packs: tuple[str, ...]) -> Non
             click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.help}")
 
 
-def _relations(graph, as_of: str | None, known_at: str | None):
-    from allegiance.queries.pack import core_pack
-    from allegiance.queries.runner import run_query
+def _snapshot(graph, as_of: str | None, known_at: str | None):
+    from allegiance.queries.snapshot import snapshot
 
-    rows = run_query(graph, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
-    known = graph.known()
-    nodes: dict[str, dict[str, Any]] = {
-        a.id: {"name": a.name, "type": a.type, "country": a.country} for a in known.actors.values()
-    }
-    nodes.update({p.id: {"name": p.name, "type": "place", "country": p.country} for p in known.places.values()})
-    sources = {
-        s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
-               "published": str(s.published) if s.published else None}
-        for s in known.sources.values()
-    }
-    return rows, nodes, sources
+    snap = snapshot(graph, as_of=as_of, known_at=known_at)
+    return snap.relations, snap.nodes, snap.sources
 
 
 @cli.command()
@@ -390,7 +379,7 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
     if output:
         refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
-        rows, nodes, sources = _relations(graph, as_of, known_at)
+        rows, nodes, sources = _snapshot(graph, as_of, known_at)
     text = situation_report(rows, nodes, sources, as_of=as_of, known_at=known_at)
     if output:
         with atomic_output(output) as temp:
@@ -411,7 +400,7 @@ def viz(as_of: str | None, known_at: str | None, output: str, title: str, store:
 
     refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
-        rows, nodes, sources = _relations(graph, as_of, known_at)
+        rows, nodes, sources = _snapshot(graph, as_of, known_at)
     path = write_page(rows, nodes, sources, output, title=title, as_of=as_of)
     click.echo(f"Wrote {path}: {len(rows)} relations", err=True)
 

@@ -1,0 +1,41 @@
+"""A snapshot: the resolved relations as of a date, with the entities and sources they name.
+
+What every view of the graph starts from (the report, the page, and the analyses to come):
+the core ``relations`` query (supersession, contested claims and known-at applied, each row
+with its evidence), the actors and places as nodes, and the sources the rows cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allegiance.graph.base import GraphStore
+from allegiance.queries.pack import core_pack
+from allegiance.queries.runner import run_query
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    relations: list[dict[str, Any]]  # rows of the core `relations` query
+    nodes: dict[str, dict[str, Any]]  # id -> name, type ("place" for places), country
+    sources: dict[str, dict[str, Any]]  # id -> title, publisher, url, published
+    as_of: str | None = None
+    known_at: str | None = None
+
+
+def snapshot(store: GraphStore, *, as_of: str | None = None, known_at: str | None = None) -> Snapshot:
+    """The relations that hold as of ``as_of`` (the whole record if None), counting only
+    statements whose source was published by ``known_at``."""
+    rows = run_query(store, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
+    known = store.known()
+    nodes: dict[str, dict[str, Any]] = {
+        a.id: {"name": a.name, "type": a.type, "country": a.country} for a in known.actors.values()
+    }
+    nodes.update({p.id: {"name": p.name, "type": "place", "country": p.country} for p in known.places.values()})
+    sources = {
+        s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
+               "published": str(s.published) if s.published else None}
+        for s in known.sources.values()
+    }
+    return Snapshot(rows, nodes, sources, as_of, known_at)
