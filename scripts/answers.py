@@ -23,7 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from allegiance.graph.base import export, load  # noqa: E402
+from allegiance.graph.base import export  # noqa: E402
+from allegiance.pipeline import load  # noqa: E402
 from allegiance.loaders import Options  # noqa: E402
 from allegiance.queries.browser import DEFAULT_EXAMPLES  # noqa: E402
 from allegiance.queries.pack import core_pack  # noqa: E402
@@ -55,7 +56,10 @@ def answers(store, name: str, dates: list[str], span: tuple[str, str]) -> dict[s
         for params in choices:
             for as_of in [None, *dates]:
                 key = f"{qname}{''.join(f' {k}={v}' for k, v in sorted(params.items()))} as-of={as_of or 'all'}"
-                out[key] = run_query(store, query, dict(params), as_of=as_of)
+                rows = run_query(store, query, dict(params), as_of=as_of)
+                if "UNION" in query.cypher and not query.order:  # a union has no order of its own
+                    rows.sort(key=lambda row: json.dumps(row, sort_keys=True, default=str))
+                out[key] = rows
     return out
 
 

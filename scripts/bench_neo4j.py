@@ -252,7 +252,7 @@ class _TimedResult:
 
 def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, object]:
     from allegiance.graph import neo4j_store
-    from allegiance.graph.base import load
+    from allegiance.pipeline import load
     import neo4j
 
     from allegiance.graph.neo4j_store import Neo4jStore

@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import pytest
 
-from allegiance.graph.base import load
+from allegiance.pipeline import load
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import neo4j
-from allegiance.graph.base import load  # noqa: E402
+from allegiance.pipeline import load  # noqa: E402
 from allegiance.graph.neo4j_store import EDGE_PROPERTIES, ROW_FIELDS, Neo4jStore, statement_writes  # noqa: E402
 from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS  # noqa: E402
 

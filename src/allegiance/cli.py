@@ -128,7 +128,7 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     """
     import json
 
-    from allegiance.graph.base import load as load_files
+    from allegiance.pipeline import load as load_files
     from allegiance.loaders import Options
 
     if unmapped_out:
@@ -412,7 +412,7 @@ def viz(as_of: str | None, known_at: str | None, output: str, title: str, store:
               help="The embedded store to copy from (env ALLEGIANCE_STORE).")
 def push(neo4j: str, store: str) -> None:
     """Copy an embedded store into Neo4j: every actor, place, source and statement (idempotent)."""
-    from allegiance.graph.base import push as push_store
+    from allegiance.pipeline import push as push_store
 
     progress = _LoadProgress() if sys.stderr.isatty() else None
     with _open(store, None, read_only=True) as source, _open(store, neo4j, read_only=False) as target:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from allegiance.cli import cli
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import neo4j_store
-from allegiance.graph.base import load
+from allegiance.pipeline import load
 from allegiance.graph.neo4j_store import Neo4jStore
 from tests import neo4j_server
 from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail, neo4j_uri

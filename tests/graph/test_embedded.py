@@ -10,7 +10,7 @@ import pytest
 
 from allegiance.exc import InputError, StoreError
 from allegiance.graph import embedded
-from allegiance.graph.base import LoadReport, load
+from allegiance.pipeline import LoadReport, load, write
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders.assemble import Assembler
 from allegiance.model import Statement
@@ -50,7 +50,7 @@ def test_an_engine_failure_mid_load_rolls_back(make_store):
     orphan = Statement(subject="ghost", relation="supports", object="gna", source="s1")
     assembler = Assembler(store.known())
     with pytest.raises(StoreError, match="refused the load, nothing was written"):
-        store.write(assembler, iter([orphan]), LoadReport(files=[]))
+        write(store, assembler, iter([orphan]), LoadReport(files=[]))
     assert store.stats() == before
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.graph import embedded
-from allegiance.graph.base import LoadReport, load
+from allegiance.pipeline import LoadReport, load, write
 from allegiance.graph.check import check
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders import read_records
@@ -94,7 +94,7 @@ def test_what_another_load_wrote_meanwhile_is_not_written_twice(tmp_path, monkey
         yield from statements
 
     report = LoadReport(files=[str(ours)])
-    store.write(assembler, meanwhile(), report)
+    write(store, assembler, meanwhile(), report)
     store.close()
     assert report.added == 1  # egypt -> lna was there by the time ours wrote
     with EmbeddedStore(path, read_only=True) as result:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from allegiance.exc import InputError
-from allegiance.graph.base import load
+from allegiance.pipeline import load
 from allegiance.loaders import Options, read_records
 from allegiance.loaders.assemble import Assembler
 from tests.conftest import FIXTURES, ask, pairs

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allegiance.exc import AllegianceError
-from allegiance.graph.base import load
+from allegiance.pipeline import load
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders import Options, acled, mmp, read_records, ucdp_acd, ucdp_esd
 from allegiance.loaders.cameo_layouts import GDELT

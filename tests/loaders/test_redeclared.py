@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.exc import AllegianceError, InputError
-from allegiance.graph.base import load, push
+from allegiance.pipeline import load, push
 from allegiance.model import Actor
 from tests.conftest import EXAMPLE, FIXTURES, ask
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.exc import InputError
-from allegiance.graph.base import load
+from allegiance.pipeline import load
 from allegiance.loaders import read_records
 from allegiance.loaders.assemble import Assembler
 from allegiance.loaders.records import DatasetRef
@@ -538,7 +538,7 @@ def test_bad_input_through_the_cli_is_one_error_line_and_changes_nothing(tmp_pat
 
 def test_acd_and_esd_share_ucdp_actor_ids(make_store, data):
     """One UCDP actor id is one actor in both datasets: its ACD and ESD backers meet."""
-    from allegiance.graph.base import load
+    from allegiance.pipeline import load
 
     store = make_store()
     load(store, [str(data / ACD)], "ucdp-acd")

@@ -14,7 +14,7 @@ RELATION_COLUMNS = ["subject", "subject_name", "relation", "object", "object_nam
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from allegiance.graph.base import load
+    from allegiance.pipeline import load
     from allegiance.graph.embedded import EmbeddedStore
 
     s = EmbeddedStore(tmp_path_factory.mktemp("example") / "example.db")

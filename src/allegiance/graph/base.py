@@ -1,24 +1,19 @@
-"""The interface every graph store implements, and the load that drives it.
+"""The interface every graph store implements, and the writer a store hands a load.
 
-A load reads every file, checks every record and resolves every reference before
-the store writes anything, and the store then writes in one transaction: a bad
-record anywhere leaves the store as it was.
+A load (``allegiance.pipeline``) reads every file, checks every record and resolves every
+reference; a store's writer takes the checked statements, each with the day it became
+known, and writes them with the load's entities when it commits.
 """
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the loaders are imported when a load runs: queries do not pay for them
-    from allegiance.loaders import Options
-    from allegiance.loaders.assemble import Assembler
-    from allegiance.model import Known
-    from allegiance.loaders.records import Record
-    from allegiance.model import Statement
+if TYPE_CHECKING:
+    from allegiance.model import Actor, Known, Place, Source, Statement
 
 # progress(phase, count, done, total): "read" while files are read and checked (count
 # statements so far, done/total bytes); "write" once when the store starts writing (count
@@ -30,34 +25,41 @@ WRITE_REFUSED = "the query writes to the graph; pack queries run read-only unles
 
 
 @dataclass
-class LoadReport:
-    files: list[str]
-    read: int = 0  # statements read, after expanding multi-party ones
-    added: int = 0  # statements new to the store
-    changed: int = 0  # statements the store held whose confidence or weight this load changed
-    actors: int = 0  # actors added or changed
-    places: int = 0
-    sources: int = 0
-    created: list[str] = field(default_factory=list)  # entities made by --create-missing
-    unmapped: list[dict[str, Any]] = field(default_factory=list)  # dataset names no alias maps
-    notes: list[str] = field(default_factory=list)  # what dataset readers reported
-    # what re-declarations added to stored entities and statements, and what --replace
-    # replaced: {"record", "id", "fields": {name: {"old", "new"}}} ("statement" too for statements)
-    updated: list[dict[str, Any]] = field(default_factory=list)
-    replaced: list[dict[str, Any]] = field(default_factory=list)
+class Changes:
+    """What a load writes besides new statements, and what it was checked against."""
 
-    @property
-    def unchanged(self) -> int:
-        return self.read - self.added - self.changed
+    actors: list[Actor] = field(default_factory=list)  # new or changed
+    places: list[Place] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    restated: list[Statement] = field(default_factory=list)  # stored statements with a new confidence or weight
+    known: Known | None = None  # what the store held when the load read it
+    used: Mapping[str, Source] = field(default_factory=dict)  # every source the statements were dated by
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": self.files, "statements_read": self.read, "statements_added": self.added,
-            "statements_changed": self.changed, "statements_unchanged": self.unchanged,
-            "actors_written": self.actors, "places_written": self.places, "sources_written": self.sources,
-            "created": self.created, "updated": self.updated, "replaced": self.replaced,
-            "unmapped": self.unmapped, "notes": self.notes,
-        }
+
+class StoreWriter(ABC):
+    """Takes batches of new statements, then commits them with a load's ``Changes``.
+
+    ``add`` may be called many times before ``commit``; a writer closed without a commit
+    writes nothing (a server store writes nothing before ``commit`` either: its input is
+    checked in full first)."""
+
+    @abstractmethod
+    def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
+        """New statements, each with the day its source was known (``rows.known_day``)."""
+
+    @abstractmethod
+    def commit(self, changes: Changes, progress: Progress | None = None) -> int:
+        """Write everything; the number of statements written (fewer than added when
+        another load wrote some of them meanwhile)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for writers with nothing to release
+        pass
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class GraphStore(ABC):
@@ -68,9 +70,12 @@ class GraphStore(ABC):
         """Every actor, place and source the store holds."""
 
     @abstractmethod
-    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
-              progress: Progress | None = None) -> None:
-        """Write the statements and the assembler's changed entities."""
+    def writer(self) -> StoreWriter:
+        """A writer for one load; ``statement_ids()`` taken before it are what it skips."""
+
+    @abstractmethod
+    def statement_ids(self) -> set[str]:
+        """The ids of every statement the store holds."""
 
     @abstractmethod
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
@@ -118,91 +123,6 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def load(
-    store: GraphStore,
-    paths: Sequence[str],
-    fmt: str | None = None,
-    *,
-    create_missing: bool = False,
-    replace: bool = False,
-    progress: Progress | None = None,
-    actors: Sequence[str] = (),
-    options: Options | None = None,
-) -> LoadReport:
-    """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
-
-    The input is read in full inside ``store.write``, before the store writes: a store that
-    locks (the embedded one opened ``for_load``) takes its write lock only after that, and
-    re-reads under it what other loads wrote meanwhile.
-
-    ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
-    ``fmt`` says; ``options`` go to the dataset readers. A declaration of something the store
-    holds merges into it (what it leaves out is kept); one that gives another value for a
-    stored one is refused, unless ``replace``: then the declaration is what the store holds.
-    """
-    from allegiance.loaders import read_records
-    from allegiance.loaders.assemble import Assembler
-
-    assembler = Assembler(store.known(), create_missing=create_missing, replace=replace,
-                          stored=store.attributes())
-    report = LoadReport(files=[*actors, *paths])
-    inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
-    sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
-    total = sum(sizes)
-
-    def records() -> Iterator[Record]:
-        before = 0
-        for (path, path_fmt), size in zip(inputs, sizes):
-            def tell(position: int, before: int = before) -> None:
-                if progress is not None:
-                    progress("read", report.read, before + position, total)
-
-            yield from read_records(path, path_fmt, tell, options)
-            before += size
-
-    def counted() -> Iterator[Statement]:
-        for statement in assembler.statements(records()):
-            report.read += 1
-            yield statement
-        if progress is not None:
-            progress("write", report.read, total, total)
-
-    store.write(assembler, counted(), report, progress)
-    report.changed = len(assembler.restated)
-    report.updated, report.replaced = assembler.updated, assembler.replaced
-    report.created = assembler.created
-    report.notes = assembler.notes + ([
-        f"{assembler.self_relations:,} dataset statements left out: the alias files map both sides to one actor"
-    ] if assembler.self_relations else [])
-    report.unmapped = [{"dataset": d, "name": n, "code": c, "statements": k}
-                       for (d, n, c), k in sorted(assembler.unmapped.items(), key=lambda kv: (-kv[1], kv[0][:2]))]
-    return report
-
-
-def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = None) -> LoadReport:
-    """Copy every entity and statement of ``source`` into ``target`` (idempotent)."""
-    from allegiance.loaders.assemble import Assembler
-
-    # A copy: the source's entities replace what the target holds (listed in the report).
-    assembler = Assembler(target.known(), replace=True)
-    theirs = source.known()
-    for kind, table in (("source", theirs.sources), ("actor", theirs.actors), ("place", theirs.places)):
-        for entity in table.values():
-            assembler.adopt(kind, entity)
-    report = LoadReport(files=[])
-
-    def counted() -> Iterator[Statement]:
-        for statement in source.statements():
-            report.read += 1
-            yield statement
-        if progress is not None:
-            progress("write", report.read, 0, 0)
-
-    target.write(assembler, counted(), report, progress)
-    report.updated, report.replaced = assembler.updated, assembler.replaced
-    return report
 
 
 def export(store: GraphStore, stream) -> int:

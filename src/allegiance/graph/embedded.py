@@ -14,14 +14,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import lockfile
-from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
+from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
     STATEMENT_FIELDS,
@@ -35,8 +35,6 @@ from allegiance.graph.rows import (
 from allegiance.graph.spool import copy_source, load_folder
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
-if TYPE_CHECKING:
-    from allegiance.loaders.assemble import Assembler
 
 LOCK_TIMEOUT = 120.0
 
@@ -98,7 +96,7 @@ class EmbeddedStore(GraphStore):
     """The store in the file ``path``.
 
     ``read_only``: shared lock, for queries. Otherwise the store holds the exclusive lock
-    from open to close, except with ``for_load``: then it holds nothing until ``write``
+    from open to close, except with ``for_load``: then it holds nothing until its writer
     has read and checked all its input, and the exclusive lock only while it commits, so
     a load waiting on its input keeps no reader and no other load waiting.
     """
@@ -308,81 +306,21 @@ class EmbeddedStore(GraphStore):
                 "store_bytes": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())}
 
     # -- writing -----------------------------------------------------------------
-    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
-              progress: Progress | None = None) -> None:
-        """All or nothing: one transaction of COPYs (no progress to report inside it).
+    def statement_ids(self) -> set[str]:
+        return set(self._statement_ids())
 
-        The statements are read, checked and spooled to CSV files first: an error in the
-        last record surfaces before the store is touched (and before a new store exists).
-        Opened ``for_load``, the store holds no lock meanwhile, so what other loads wrote
-        in between is read again under the exclusive lock: statements they added leave the
-        spool, entities they added are updated rather than added twice, and sources they
-        redated redate this load's statements too.
-        """
+    def writer(self) -> StoreWriter:
+        """All or nothing: the statements are spooled to CSV files, then written in one
+        transaction of COPYs (no progress to report inside it). An error in the last record
+        surfaces before the store is touched (and before a new store exists)."""
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
-        before = set(self._statement_ids())
-        if self.for_load:
-            self._release()
-        with load_folder() as tmp:
-            tables, spooled = self._spool_all(statements, assembler, tmp, before)
-            del before
-            report.added += len(spooled)
-            actors, places, sources = assembler.changed()
-            report.actors, report.places, report.sources = len(actors), len(places), len(sources)
-            restated = list(assembler.restated.values())
-            if not self.for_load:
-                self._commit(tmp, tables, actors, places, sources, assembler.known, restated, stale=[])
-                return
-            self._open(read_only=False)
-            try:
-                known = self.known()
-                appeared = {i for i in self._statement_ids() if i in spooled} if spooled else set()
-                if appeared:
-                    _drop_rows(tmp, tables, appeared)
-                    report.added -= len(appeared)
-                ours = {s.id for s in sources}
-                stale = [s for i, s in known.sources.items() if i not in ours and i in assembler.sources
-                         and known_day(s) != known_day(assembler.sources[i])]
-                self._commit(tmp, tables, actors, places, sources, known, restated, stale=stale)
-            finally:
-                self._release()
+        return _Writer(self)
 
-    def _spool_all(self, statements: Iterator[Statement], assembler: Assembler, tmp: str,
-                   existing: set[str]) -> tuple[set[str], set[str]]:
-        """The statements not in ``existing`` as CSV files in ``tmp``: the tables written
-        and the ids spooled."""
-        types = relation_types()
-        files: dict[str, Any] = {}
-        writers: dict[str, Any] = {}
-
-        def writer(table: str):
-            if table not in writers:
-                files[table] = open(os.path.join(tmp, f"{table}.csv"), "w", newline="", encoding="utf-8")
-                writers[table] = csv.writer(files[table])
-            return writers[table]
-
-        spooled: set[str] = set()
-        try:
-            pending: list[Statement] = []
-            for statement in statements:
-                if statement.id in existing or statement.id in spooled:
-                    continue
-                spooled.add(statement.id)
-                pending.append(statement)
-                if len(pending) >= 50_000:
-                    self._spool(pending, assembler, writer, types)
-                    pending.clear()
-            self._spool(pending, assembler, writer, types)
-        finally:
-            for f in files.values():
-                f.close()
-        return set(files), spooled
-
-    def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
+    @staticmethod
+    def _spool(rows: Sequence[tuple[Statement, int]], writer, types) -> None:
         nodes = writer("Statement")
-        for s in statements:
-            known = known_day(assembler.sources.get(s.source))
+        for s, known in rows:
             row = statement_row(s, known)
             nodes.writerow([_cell(row[f]) for f in STATEMENT_FIELDS])
             rtype = types[s.relation]
@@ -466,6 +404,62 @@ class EmbeddedStore(GraphStore):
         conn.execute("MATCH (s:Statement) WHERE s.source = $id SET s.known = $day", {"id": source.id, "day": day})
         for rtype in relation_types().values():
             conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day", {"id": source.id, "day": day})
+
+
+class _Writer(StoreWriter):
+    """One load's spool. Opened ``for_load``, the store holds no lock while the load reads
+    its input, so what other loads wrote in between is read again under the exclusive lock
+    at commit: statements they added leave the spool, entities they added are updated
+    rather than added twice, and sources they redated redate this load's statements too."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+        self.types = relation_types()
+        self._folder = load_folder()
+        self.tmp = self._folder.__enter__()
+        self.files: dict[str, Any] = {}
+        self.writers: dict[str, Any] = {}
+        self.spooled: set[str] = set()
+        if store.for_load:
+            store._release()
+
+    def _csv(self, table: str):
+        if table not in self.writers:
+            self.files[table] = open(os.path.join(self.tmp, f"{table}.csv"), "w", newline="", encoding="utf-8")
+            self.writers[table] = csv.writer(self.files[table])
+        return self.writers[table]
+
+    def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
+        self.store._spool(rows, self._csv, self.types)
+        self.spooled.update(s.id for s, _ in rows)
+
+    def commit(self, changes: Changes, progress: Progress | None = None) -> int:
+        for f in self.files.values():
+            f.close()
+        store, tables = self.store, set(self.files)
+        if not store.for_load:
+            store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, changes.known or Known(),
+                          changes.restated, stale=[])
+            return len(self.spooled)
+        store._open(read_only=False)
+        try:
+            known = store.known()
+            appeared = {i for i in store._statement_ids() if i in self.spooled} if self.spooled else set()
+            if appeared:
+                _drop_rows(self.tmp, tables, appeared)
+            ours = {s.id for s in changes.sources}
+            stale = [s for i, s in known.sources.items() if i not in ours and i in changes.used
+                     and known_day(s) != known_day(changes.used[i])]
+            store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, known, changes.restated,
+                          stale=stale)
+            return len(self.spooled) - len(appeared)
+        finally:
+            store._release()
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.close()
+        self._folder.__exit__(None, None, None)
 
 
 def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:

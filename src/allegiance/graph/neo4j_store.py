@@ -27,11 +27,11 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from allegiance.exc import QueryError, StoreError
-from allegiance.graph.base import WRITE_REFUSED, GraphStore, LoadReport, Progress
+from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
     STATEMENT_FIELDS,
@@ -44,8 +44,6 @@ from allegiance.graph.rows import (
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
 
-if TYPE_CHECKING:
-    from allegiance.loaders.assemble import Assembler
 
 BATCH = 5_000
 WRITERS = 2  # batches in flight at once
@@ -250,37 +248,16 @@ class Neo4jStore(GraphStore):
         return {"store": f"{self.uri} (database {self.database})"}
 
     # -- writing -----------------------------------------------------------------
-    def write(self, assembler: Assembler, statements: Iterator[Statement], report: LoadReport,
-              progress: Progress | None = None) -> None:
+    def statement_ids(self) -> set[str]:
+        records, _, _ = self._execute("MATCH (s:Statement) RETURN s.id AS id")
+        return {r[0] for r in records}
+
+    def writer(self) -> StoreWriter:
+        """The statements are spooled first: a bad record anywhere stops the load before the
+        first batch reaches the server."""
         if self.read_only:
             raise StoreError(f"the Neo4j store at {self.uri} is open read-only")
-        records, _, _ = self._execute("MATCH (s:Statement) RETURN s.id AS id")
-        existing = {r[0] for r in records}
-        types = relation_types()
-        # Spool the checked statements first: a bad record anywhere stops the load
-        # before the first batch reaches the server.
-        new = 0
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            for s in statements:
-                if s.id in existing:
-                    continue
-                existing.add(s.id)
-                known = known_day(assembler.sources.get(s.source))
-                spool.write(json.dumps(self._row(s, types[s.relation], known)) + "\n")
-                new += 1
-            actors, places, sources = assembler.changed()
-            report.actors, report.places, report.sources = len(actors), len(places), len(sources)
-            written = [0]  # statements this load wrote, as batches commit
-            try:
-                self._write_entities(actors, places, sources, assembler.known)
-                self.update_statements(assembler.restated.values())
-                spool.seek(0)
-                self._write_statements(spool, new, progress, written)
-            except StoreError as e:
-                raise StoreError(
-                    f"{e}; the load stopped after writing {written[0]:,} of {new:,} new statements: "
-                    "run the same load again to complete it (what was written is skipped)") from e
-            report.added = written[0]
+        return _Writer(self)
 
     def update_statements(self, statements: Iterable[Statement]) -> None:
         """Statements the graph holds, given again with another confidence or weight (outside
@@ -399,6 +376,35 @@ class Neo4jStore(GraphStore):
                 if not rows:
                     return 0
         raise StoreError(f"Neo4j: other loaders kept writing this batch's statements first ({CONFLICT_ROUNDS} tries)")
+
+
+class _Writer(StoreWriter):
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+        self.types = relation_types()
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.new = 0
+
+    def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
+        for s, known in rows:
+            self.spool.write(json.dumps(self.store._row(s, self.types[s.relation], known)) + "\n")
+        self.new += len(rows)
+
+    def commit(self, changes: Changes, progress: Progress | None = None) -> int:
+        store, written = self.store, [0]  # statements this load wrote, as batches commit
+        try:
+            store._write_entities(changes.actors, changes.places, changes.sources, changes.known or Known())
+            store.update_statements(changes.restated)
+            self.spool.seek(0)
+            store._write_statements(self.spool, self.new, progress, written)
+        except StoreError as e:
+            raise StoreError(
+                f"{e}; the load stopped after writing {written[0]:,} of {self.new:,} new statements: "
+                "run the same load again to complete it (what was written is skipped)") from e
+        return written[0]
+
+    def close(self) -> None:
+        self.spool.close()
 
 
 def statement_writes(label: str, target: str) -> str:

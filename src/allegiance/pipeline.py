@@ -1,0 +1,165 @@
+"""The load, once for every store: read, check, resolve, skip what the store has, date by
+what was known when, write, report.
+
+A load reads every file, checks every record and resolves every reference before the
+store writes anything: a bad record anywhere leaves the store as it was. The store's
+writer (``GraphStore.writer``) only spools until ``commit``; the embedded store then
+writes in one transaction, a server in batches that a re-run completes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from allegiance.graph.base import Changes, GraphStore, Progress
+from allegiance.graph.rows import known_day
+
+if TYPE_CHECKING:
+    from allegiance.loaders import Options
+    from allegiance.loaders.assemble import Assembler
+    from allegiance.loaders.records import Record
+    from allegiance.model import Statement
+
+BATCH = 50_000  # statements handed to a store's writer at a time
+
+
+@dataclass
+class LoadReport:
+    files: list[str]
+    read: int = 0  # statements read, after expanding multi-party ones
+    added: int = 0  # statements new to the store
+    changed: int = 0  # statements the store held whose confidence or weight this load changed
+    actors: int = 0  # actors added or changed
+    places: int = 0
+    sources: int = 0
+    created: list[str] = field(default_factory=list)  # entities made by --create-missing
+    unmapped: list[dict[str, Any]] = field(default_factory=list)  # dataset names no alias maps
+    notes: list[str] = field(default_factory=list)  # what dataset readers reported
+    # what re-declarations added to stored entities and statements, and what --replace
+    # replaced: {"record", "id", "fields": {name: {"old", "new"}}} ("statement" too for statements)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    replaced: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.read - self.added - self.changed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files, "statements_read": self.read, "statements_added": self.added,
+            "statements_changed": self.changed, "statements_unchanged": self.unchanged,
+            "actors_written": self.actors, "places_written": self.places, "sources_written": self.sources,
+            "created": self.created, "updated": self.updated, "replaced": self.replaced,
+            "unmapped": self.unmapped, "notes": self.notes,
+        }
+
+
+def load(
+    store: GraphStore,
+    paths: Sequence[str],
+    fmt: str | None = None,
+    *,
+    create_missing: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
+    actors: Sequence[str] = (),
+    options: Options | None = None,
+) -> LoadReport:
+    """Load files into ``store``; raises ``InputError`` and writes nothing on bad input.
+
+    The input is read in full before the store writes: a store that locks (the embedded
+    one opened ``for_load``) takes its write lock only after that, and re-reads under it
+    what other loads wrote meanwhile.
+
+    ``actors`` are alias files (bundles, JSON Lines or CSV) read before ``paths``, whatever
+    ``fmt`` says; ``options`` go to the dataset readers. A declaration of something the store
+    holds merges into it (what it leaves out is kept); one that gives another value for a
+    stored one is refused, unless ``replace``: then the declaration is what the store holds.
+    """
+    from allegiance.loaders import read_records
+    from allegiance.loaders.assemble import Assembler
+
+    assembler = Assembler(store.known(), create_missing=create_missing, replace=replace,
+                          stored=store.attributes())
+    report = LoadReport(files=[*actors, *paths])
+    inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
+    sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
+    total = sum(sizes)
+
+    def records() -> Iterator[Record]:
+        before = 0
+        for (path, path_fmt), size in zip(inputs, sizes):
+            def tell(position: int, before: int = before) -> None:
+                if progress is not None:
+                    progress("read", report.read, before + position, total)
+
+            yield from read_records(path, path_fmt, tell, options)
+            before += size
+
+    def counted() -> Iterator[Statement]:
+        for statement in assembler.statements(records()):
+            report.read += 1
+            yield statement
+        if progress is not None:
+            progress("write", report.read, total, total)
+
+    write(store, assembler, counted(), report, progress)
+    report.changed = len(assembler.restated)
+    report.updated, report.replaced = assembler.updated, assembler.replaced
+    report.created = assembler.created
+    report.notes = assembler.notes + ([
+        f"{assembler.self_relations:,} dataset statements left out: the alias files map both sides to one actor"
+    ] if assembler.self_relations else [])
+    report.unmapped = [{"dataset": d, "name": n, "code": c, "statements": k}
+                       for (d, n, c), k in sorted(assembler.unmapped.items(), key=lambda kv: (-kv[1], kv[0][:2]))]
+    return report
+
+
+def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statement], report: LoadReport,
+          progress: Progress | None = None) -> None:
+    """The statements the store lacks, each dated by when its source was known, then the
+    assembler's entities, through the store's writer; counts go to ``report``."""
+    existing = store.statement_ids()
+    with store.writer() as writer:
+        batch: list[tuple[Statement, int]] = []
+        for statement in statements:
+            if statement.id in existing:
+                continue
+            existing.add(statement.id)
+            batch.append((statement, known_day(assembler.sources.get(statement.source))))
+            if len(batch) >= BATCH:
+                writer.add(batch)
+                batch = []
+        writer.add(batch)
+        del existing
+        actors, places, sources = assembler.changed()
+        report.actors, report.places, report.sources = len(actors), len(places), len(sources)
+        report.added = writer.commit(Changes(actors, places, sources, list(assembler.restated.values()),
+                                             assembler.known, assembler.sources), progress)
+
+
+def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = None) -> LoadReport:
+    """Copy every entity and statement of ``source`` into ``target`` (idempotent)."""
+    from allegiance.loaders.assemble import Assembler
+
+    # A copy: the source's entities replace what the target holds (listed in the report).
+    assembler = Assembler(target.known(), replace=True)
+    theirs = source.known()
+    for kind, table in (("source", theirs.sources), ("actor", theirs.actors), ("place", theirs.places)):
+        for entity in table.values():
+            assembler.adopt(kind, entity)
+    report = LoadReport(files=[])
+
+    def counted() -> Iterator[Statement]:
+        for statement in source.statements():
+            report.read += 1
+            yield statement
+        if progress is not None:
+            progress("write", report.read, 0, 0)
+
+    write(target, assembler, counted(), report, progress)
+    report.updated, report.replaced = assembler.updated, assembler.replaced
+    return report
