@@ -33,6 +33,7 @@ from allegiance.graph.rows import (
     statement_row,
 )
 from allegiance.graph.spool import copy_source, load_folder
+from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ class EmbeddedStore(GraphStore):
         self._pool = _buffer_pool()
         self._db = self._conn = None
         self._lock: int | None = None
+        self._tables: set[str] = set()
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         if self.path.is_dir():
@@ -217,6 +219,7 @@ class EmbeddedStore(GraphStore):
             if existed:  # LadybugDB opens any file of its own, or a blank one, as an empty database
                 raise self._damaged("it holds no allegiance tables")
             return
+        self._tables = tables
         version = None
         if "Meta" in tables:
             version = next((r[0] for r in self._rows("MATCH (m:Meta {key: 'schema'}) RETURN m.value")), None)
@@ -224,6 +227,19 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"the store {self.path} was made by another version of allegiance (schema "
                              f"{version or '1'}, this one reads {SCHEMA_VERSION}); export it with the version that made "
                              "it ('allegiance export'), or load your files into a new store")
+        vocabulary_memory.check(self._remembered(), str(self.path))
+
+    def _remembered(self) -> set[str]:
+        """The relation types and kinds the store's statements use (see vocabulary_memory)."""
+        try:
+            return {item for (value,) in self._rows("MATCH (m:Meta {key: $key}) RETURN m.value",
+                                                      {"key": vocabulary_memory.KEY}) for item in json.loads(value)}
+        except (ValueError, TypeError) as e:
+            raise self._damaged(f"its vocabulary cannot be read ({e})") from e
+
+    def holds_edges(self, label: str) -> bool:
+        # a store opened read-only has no table for a type declared after it was written
+        return label in self._tables
 
     def _create_schema(self) -> None:
         for table, columns in NODE_TABLES.items():
@@ -231,6 +247,7 @@ class EmbeddedStore(GraphStore):
         for rtype in relation_types().values():
             target = "Place" if rtype.object == "place" else "Actor"
             self._conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+            self._tables.add(rtype.label)
         self._conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
 
     # -- reading -------------------------------------------------------------
@@ -325,14 +342,14 @@ class EmbeddedStore(GraphStore):
         if self.for_load:
             self._release()
         with load_folder() as tmp:
-            tables, spooled = self._spool_all(statements, assembler, tmp, before)
+            tables, spooled, used = self._spool_all(statements, assembler, tmp, before)
             del before
             report.added += len(spooled)
             actors, places, sources = assembler.changed()
             report.actors, report.places, report.sources = len(actors), len(places), len(sources)
             restated = list(assembler.restated.values())
             if not self.for_load:
-                self._commit(tmp, tables, actors, places, sources, assembler.known, restated, stale=[])
+                self._commit(tmp, tables, actors, places, sources, assembler.known, restated, stale=[], used=used)
                 return
             self._open(read_only=False)
             try:
@@ -344,14 +361,14 @@ class EmbeddedStore(GraphStore):
                 ours = {s.id for s in sources}
                 stale = [s for i, s in known.sources.items() if i not in ours and i in assembler.sources
                          and known_day(s) != known_day(assembler.sources[i])]
-                self._commit(tmp, tables, actors, places, sources, known, restated, stale=stale)
+                self._commit(tmp, tables, actors, places, sources, known, restated, stale=stale, used=used)
             finally:
                 self._release()
 
     def _spool_all(self, statements: Iterator[Statement], assembler: Assembler, tmp: str,
-                   existing: set[str]) -> tuple[set[str], set[str]]:
-        """The statements not in ``existing`` as CSV files in ``tmp``: the tables written
-        and the ids spooled."""
+                   existing: set[str]) -> tuple[set[str], set[str], set[str]]:
+        """The statements not in ``existing`` as CSV files in ``tmp``: the tables written,
+        the ids spooled and the relation types and kinds they use."""
         types = relation_types()
         files: dict[str, Any] = {}
         writers: dict[str, Any] = {}
@@ -363,6 +380,7 @@ class EmbeddedStore(GraphStore):
             return writers[table]
 
         spooled: set[str] = set()
+        used: set[str] = set()
         try:
             pending: list[Statement] = []
             for statement in statements:
@@ -372,12 +390,14 @@ class EmbeddedStore(GraphStore):
                 pending.append(statement)
                 if len(pending) >= 50_000:
                     self._spool(pending, assembler, writer, types)
+                    vocabulary_memory.used(pending, used)
                     pending.clear()
             self._spool(pending, assembler, writer, types)
+            vocabulary_memory.used(pending, used)
         finally:
             for f in files.values():
                 f.close()
-        return set(files), spooled
+        return set(files), spooled, used
 
     def _spool(self, statements: list[Statement], assembler: Assembler, writer, types) -> None:
         nodes = writer("Statement")
@@ -390,10 +410,13 @@ class EmbeddedStore(GraphStore):
             writer(rtype.label).writerow([s.subject, s.object, *(_cell(edge[f]) for f in EDGE_FIELDS)])
 
     def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
-                sources: list[Source], known: Known, restated: list[Statement], stale: list[Source]) -> None:
+                sources: list[Source], known: Known, restated: list[Statement], stale: list[Source],
+                used: set[str]) -> None:
         """``known``: what the store holds now; ``restated``: stored statements given with new
-        attributes; ``stale``: sources redated since the statements were spooled."""
+        attributes; ``stale``: sources redated since the statements were spooled; ``used``: the
+        relation types and kinds of the statements spooled."""
         conn = self._conn
+        remembered = self._remembered()
         conn.execute("BEGIN TRANSACTION")
         try:
             self._upsert(conn, tmp, "Actor", actors, known.actors, lambda a: (
@@ -413,6 +436,9 @@ class EmbeddedStore(GraphStore):
                 self._restate(conn, restated)
             for source in stale:
                 self._redate(conn, source)
+            if not used <= remembered:  # in the load's transaction: no data without its vocabulary
+                conn.execute("MERGE (m:Meta {key: $key}) SET m.value = $value",
+                             {"key": vocabulary_memory.KEY, "value": json.dumps(sorted(remembered | used))})
             conn.execute("COMMIT")
         except BaseException as e:
             try:

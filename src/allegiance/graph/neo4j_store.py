@@ -41,6 +41,7 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
+from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
 
@@ -131,12 +132,13 @@ class Neo4jStore(GraphStore):
         except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
             self.close()
             raise self._translate(e) from e
-        if not read_only:
-            try:
+        try:
+            vocabulary_memory.check(self._remembered(), f"{uri} (database {self.database})")
+            if not read_only:
                 self._create_schema()
-            except BaseException:
-                self.close()  # a driver left open warns when collected, in whatever runs then
-                raise
+        except BaseException:
+            self.close()  # a driver left open warns when collected, in whatever runs then
+            raise
 
     # -- errors ------------------------------------------------------------------
     def _translate(self, e: Exception) -> Exception:
@@ -215,6 +217,22 @@ class Neo4jStore(GraphStore):
                 if getattr(cause, "code", None) not in _SCHEMA_THERE:
                     raise
 
+    def _remembered(self) -> set[str]:
+        """The relation types and kinds the graph's statements use (see vocabulary_memory);
+        two loaders starting at once may each have made a Meta node: every one counts."""
+        records, _, _ = self._execute("MATCH (m:Meta {key: $key}) RETURN m.value", {"key": vocabulary_memory.KEY})
+        return {item for (value,) in records for item in value or ()}
+
+    def _remember(self, used: set[str]) -> None:
+        """Written before the statements: a load cut short leaves no edge of a type unremembered."""
+        if used <= self._remembered():
+            return
+        # The first SET takes the node's write lock, so the list is read after any other
+        # loader's update commits and none is lost.
+        self._execute("MERGE (m:Meta {key: $key}) SET m.lock = true "
+                      "WITH m SET m.value = [x IN coalesce(m.value, []) WHERE NOT x IN $used] + $used",
+                      {"key": vocabulary_memory.KEY, "used": sorted(used)}, write=True)
+
     # -- reading -----------------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         records, summary, keys = self._execute(cypher, params, write=write)
@@ -255,11 +273,13 @@ class Neo4jStore(GraphStore):
         # Spool the checked statements first: a bad record anywhere stops the load
         # before the first batch reaches the server.
         new = 0
+        used: set[str] = set()
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
             for s in statements:
                 if s.id in existing:
                     continue
                 existing.add(s.id)
+                vocabulary_memory.used((s,), used)
                 known = known_day(assembler.sources.get(s.source))
                 spool.write(json.dumps(self._row(s, types[s.relation], known)) + "\n")
                 new += 1
@@ -267,6 +287,7 @@ class Neo4jStore(GraphStore):
             report.actors, report.places, report.sources = len(actors), len(places), len(sources)
             written = [0]  # statements this load wrote, as batches commit
             try:
+                self._remember(used)
                 self._write_entities(actors, places, sources, assembler.known)
                 self.update_statements(assembler.restated.values())
                 spool.seek(0)
