@@ -92,6 +92,11 @@ def schema(tmp_path, request):
 @pytest.mark.parametrize("make_any_store", ["embedded", "neo4j"], indirect=True)
 def test_a_new_type_and_kind_load_query_report_and_draw_on_both_backends(make_any_store, schema, tmp_path):
     store = make_any_store(textwrap.dedent(DATA))
+    if hasattr(store, "path"):  # the embedded store made its rel table at open
+        assert "RECOGNIZES" in {row[0] for row in store._rows("CALL show_tables() RETURN name")}
+    else:  # Neo4j its indexes
+        indexes = {row[0] for row in store.run("SHOW INDEXES YIELD name RETURN name", {})[1]}
+        assert {"recognizes_statement", "recognizes_interval", "recognizes_start", "recognizes_end"} <= indexes
     rows = ask(store, "relations")
     assert [(r["relation"], r["kinds"]) for r in rows] == [("recognizes", ["formal"]), ("supports", ["aircraft"])]
     assert ask(store, "relations", relation="recognizes")[0]["start"] == "2016"

@@ -74,6 +74,8 @@ def test_the_presentation_of_the_packaged_types():
 @pytest.mark.parametrize(("drop", "message"), [
     ("label", "x.yaml: missing key 'label': a relation type declares description, directed, exclusive, kinds, "
               "label, multiple_objects, name, object, presentation"),
+    ("presentation", "x.yaml: missing key 'presentation': a relation type declares description, directed, "
+                     "exclusive, kinds, label, multiple_objects, name, object, presentation"),
     ("presentation.colour", "x.yaml: missing key 'presentation.colour'"),
     ("presentation.headings", "x.yaml: missing key 'presentation.headings'"),
 ])

@@ -89,12 +89,11 @@ def _relation_type(data: object, origin: str, base: RelationType | None = None) 
                               f"letter, and not one of {', '.join(sorted(_RESERVED))}, got {label!r}")
     if "description" in data and not isinstance(data["description"], str):
         raise SchemaError(f"{origin}: 'description' must be text")
+    missing = [k for k in sorted(_KEYS) if k not in data] if base is None else []
+    if missing:
+        raise SchemaError(f"{origin}: missing key {missing[0]!r}: a relation type declares {', '.join(sorted(_KEYS))}")
     shown = _presentation(data.get("presentation"), origin, required=base is None)
     if base is None:
-        missing = [k for k in sorted(_KEYS) if k not in data]
-        if missing:
-            raise SchemaError(f"{origin}: missing key {missing[0]!r}: a relation type declares "
-                              f"{', '.join(sorted(_KEYS))}")
         headings = shown.pop("headings")
         return RelationType(name=name, description=data["description"], directed=data["directed"],
                             object=data["object"], exclusive=data["exclusive"], kinds=tuple(kinds),
