@@ -32,7 +32,26 @@ class _Group(click.Group):
             raise click.ClickException(str(e)) from e
 
 
+def _use_schema(ctx: click.Context, _param: click.Parameter, folders: tuple[str, ...]) -> tuple[str, ...]:
+    from allegiance.model import vocabulary
+
+    vocabulary.use(folders)
+    ctx.call_on_close(lambda: vocabulary.use(None))  # for this command only (tests run many in one process)
+    return folders
+
+
+def schema_option(f):
+    return click.option(
+        "--schema", "schema", metavar="DIR", multiple=True, envvar="ALLEGIANCE_SCHEMA_PATH", expose_value=False,
+        type=click.Path(exists=True, file_okay=False), callback=_use_schema,
+        help="A folder of relation types and kinds to layer over the packaged vocabulary (repeatable; env "
+             "ALLEGIANCE_SCHEMA_PATH, folders separated by the system's path separator). See README, "
+             "'Extending the vocabulary'.",
+    )(f)
+
+
 def store_option(f):
+    f = schema_option(f)
     f = click.option(
         "--neo4j", metavar="URI", envvar="ALLEGIANCE_NEO4J_URI",
         help="Use the Neo4j server at URI (env ALLEGIANCE_NEO4J_URI; credentials from ALLEGIANCE_NEO4J_USER, "
@@ -410,6 +429,7 @@ def viz(as_of: str | None, known_at: str | None, output: str, title: str, store:
               help="The Neo4j server to copy into (env ALLEGIANCE_NEO4J_URI).")
 @click.option("--store", metavar="PATH", envvar="ALLEGIANCE_STORE", default="allegiance.db", show_default=True,
               help="The embedded store to copy from (env ALLEGIANCE_STORE).")
+@schema_option
 def push(neo4j: str, store: str) -> None:
     """Copy an embedded store into Neo4j: every actor, place, source and statement (idempotent)."""
     from allegiance.pipeline import push as push_store

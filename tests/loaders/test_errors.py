@@ -45,7 +45,7 @@ EXPECTED = {
     "unknown-field.yaml": f", {L9}, field 'sorce': unknown statement field; did you mean 'source'?",
     "unknown-kind.yaml": f", {L9}, field 'kind': unknown kind 'love' for supports; expected one of troops, weapons, "
     "funding, training, intelligence, drones, political, mercenaries, materiel, logistics, airstrikes, diplomatic, "
-    "advisers, territory, other",
+    "advisers, territory, other; or add it in a --schema folder, see README",
     "unknown-place.yaml": f", {L9}, field 'object': unknown place 'Tarhouna'; did you mean Tarhuna (tarhuna)? "
     "(declare it, or load with --create-missing)",
     "unknown-relation.yaml": f", {L9}, field 'relation': unknown relation 'backs'; expected one of controls, lineage, mediates, "

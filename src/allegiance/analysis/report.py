@@ -12,20 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from allegiance.model.vocabulary import presentation_order
 from allegiance.render import markdown_code, markdown_link, markdown_text
 
-# (relation, the actor's role in it) -> the heading of that line in the report
-_LINES = (
-    (("supports", "object"), "Backed by"),
-    (("supports", "subject"), "Backs"),
-    (("opposes", "object"), "Opposed by"),
-    (("opposes", "subject"), "Opposes"),
-    (("mediates", "object"), "Mediators"),
-    (("mediates", "subject"), "Mediates between"),
-    (("controls", "subject"), "Holds"),
-    (("part_of", "subject"), "Part of"),
-    (("part_of", "object"), "Members"),
-)
+
+def _lines() -> list[tuple[tuple[str, str], str]]:
+    """(relation, the actor's role in it) -> the heading of that line, in the report's order:
+    each declared type's headings (its YAML's ``presentation``)."""
+    return [((t.name, role), heading) for t in presentation_order() for role, heading in t.headings]
 
 
 def _span(row: dict[str, Any]) -> str:
@@ -58,15 +52,20 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
     def shown(entity_id: str) -> str:
         return markdown_text(name(entity_id))
 
-    lines_of: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    lines = _lines()
+    roles: dict[str, list[str]] = defaultdict(list)  # relation -> the roles it has lines for
+    for relation, role in dict(lines):
+        roles[relation].append(role)
+    # actor -> (relation, role) -> items: two types may share a heading, never a line
+    lines_of: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in sorted(rows, key=lambda r: (name(r["subject"]), name(r["object"]))):
-        for (relation, role), heading in _LINES:
-            if row["relation"] != relation or row[role] not in nodes or nodes[row[role]].get("type") == "place":
+        for role in roles[row["relation"]]:
+            if row[role] not in nodes or nodes[row[role]].get("type") == "place":
                 continue
             other = row["object"] if role == "subject" else row["subject"]
             detail = ", ".join([*map(markdown_text, row.get("kinds", [])), _span(row)])
             flag = " **(contested)**" if row.get("contested") else ""
-            lines_of[row[role]][heading].append(f"{shown(other)} ({detail}){flag} {cite(row.get('sources', []))}")
+            lines_of[row[role]][row["relation"], role].append(f"{shown(other)} ({detail}){flag} {cite(row.get('sources', []))}")
 
     title = f"# Situation report, as of {markdown_text(as_of)}" if as_of else "# Situation report, whole record"
     out = [title, ""]
@@ -78,10 +77,10 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
         node = nodes.get(actor_id, {})
         facts = ", ".join(markdown_text(x) for x in (node.get("type"), node.get("country")) if x)
         out += [f"## {shown(actor_id)}", "", markdown_code(actor_id) + (f", {facts}" if facts else ""), ""]
-        for _, heading in _LINES:
-            items = lines_of[actor_id].get(heading, [])
+        for line, heading in lines:
+            items = lines_of[actor_id].get(line, [])
             if items:
-                out.append(f"- **{heading}:**")
+                out.append(f"- **{markdown_text(heading)}:**")  # a schema folder's heading is data too
                 out += [f"  - {item}" for item in items]
         out.append("")
     if citations:

@@ -107,9 +107,14 @@ class GraphStore(ABC):
             "places": one("MATCH (p:Place) RETURN count(p)"),
             "sources": one("MATCH (s:Source) RETURN count(s)"),
             "by_relation": {name: one(f"MATCH ()-[r:{rtype.label}]->() RETURN count(r)")
-                            for name, rtype in relation_types().items()},
+                            if self.holds_edges(rtype.label) else 0 for name, rtype in relation_types().items()},
         }
         return {**counts, **self.describe()}
+
+    def holds_edges(self, label: str) -> bool:
+        """Whether the store can hold edges of ``label``: a store opened read-only may predate
+        a type declared since, and then holds none (a query naming it would fail)."""
+        return True
 
     @abstractmethod
     def describe(self) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def check(store: GraphStore) -> CheckReport:
     known = store.known()
     report = CheckReport(store=str(store.describe()["store"]), actors=len(known.actors), places=len(known.places),
                          sources=len(known.sources))
-    types = relation_types()
+    types = {name: t for name, t in relation_types().items() if store.holds_edges(t.label)}
     total = _one(store, "MATCH (s:Statement) RETURN count(s)")
     total_edges = sum(_one(store, f"MATCH ()-[r:{t.label}]->() RETURN count(r)") for t in types.values())
     for prefix in [*HEX, None]:

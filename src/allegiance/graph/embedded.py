@@ -33,6 +33,7 @@ from allegiance.graph.rows import (
     statement_row,
 )
 from allegiance.graph.spool import copy_source, load_folder
+from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
 
@@ -108,6 +109,7 @@ class EmbeddedStore(GraphStore):
         self._pool = _buffer_pool()
         self._db = self._conn = None
         self._lock: int | None = None
+        self._tables: set[str] = set()
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         if self.path.is_dir():
@@ -215,6 +217,7 @@ class EmbeddedStore(GraphStore):
             if existed:  # LadybugDB opens any file of its own, or a blank one, as an empty database
                 raise self._damaged("it holds no allegiance tables")
             return
+        self._tables = tables
         version = None
         if "Meta" in tables:
             version = next((r[0] for r in self._rows("MATCH (m:Meta {key: 'schema'}) RETURN m.value")), None)
@@ -222,6 +225,19 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"the store {self.path} was made by another version of allegiance (schema "
                              f"{version or '1'}, this one reads {SCHEMA_VERSION}); export it with the version that made "
                              "it ('allegiance export'), or load your files into a new store")
+        vocabulary_memory.check(self._remembered(), str(self.path))
+
+    def _remembered(self) -> set[str]:
+        """The relation types and kinds the store's statements use (see vocabulary_memory)."""
+        try:
+            return {item for (value,) in self._rows("MATCH (m:Meta {key: $key}) RETURN m.value",
+                                                      {"key": vocabulary_memory.KEY}) for item in json.loads(value)}
+        except (ValueError, TypeError) as e:
+            raise self._damaged(f"its vocabulary cannot be read ({e})") from e
+
+    def holds_edges(self, label: str) -> bool:
+        # a store opened read-only has no table for a type declared after it was written
+        return label in self._tables
 
     def _create_schema(self) -> None:
         for table, columns in NODE_TABLES.items():
@@ -229,6 +245,7 @@ class EmbeddedStore(GraphStore):
         for rtype in relation_types().values():
             target = "Place" if rtype.object == "place" else "Actor"
             self._conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+            self._tables.add(rtype.label)
         self._conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
 
     # -- reading -------------------------------------------------------------
@@ -328,10 +345,13 @@ class EmbeddedStore(GraphStore):
             writer(rtype.label).writerow([s.subject, s.object, *(_cell(edge[f]) for f in EDGE_FIELDS)])
 
     def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
-                sources: list[Source], known: Known, restated: list[Statement], stale: list[Source]) -> None:
+                sources: list[Source], known: Known, restated: list[Statement], stale: list[Source],
+                used: set[str]) -> None:
         """``known``: what the store holds now; ``restated``: stored statements given with new
-        attributes; ``stale``: sources redated since the statements were spooled."""
+        attributes; ``stale``: sources redated since the statements were spooled; ``used``: the
+        relation types and kinds of the statements spooled."""
         conn = self._conn
+        remembered = self._remembered()
         conn.execute("BEGIN TRANSACTION")
         try:
             self._upsert(conn, tmp, "Actor", actors, known.actors, lambda a: (
@@ -351,6 +371,9 @@ class EmbeddedStore(GraphStore):
                 self._restate(conn, restated)
             for source in stale:
                 self._redate(conn, source)
+            if not used <= remembered:  # in the load's transaction: no data without its vocabulary
+                conn.execute("MERGE (m:Meta {key: $key}) SET m.value = $value",
+                             {"key": vocabulary_memory.KEY, "value": json.dumps(sorted(remembered | used))})
             conn.execute("COMMIT")
         except BaseException as e:
             try:
@@ -420,6 +443,7 @@ class _Writer(StoreWriter):
         self.files: dict[str, Any] = {}
         self.writers: dict[str, Any] = {}
         self.spooled: set[str] = set()
+        self.used: set[str] = set()  # the relation types and kinds the statements use
         if store.for_load:
             store._release()
 
@@ -432,6 +456,7 @@ class _Writer(StoreWriter):
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         self.store._spool(rows, self._csv, self.types)
         self.spooled.update(s.id for s, _ in rows)
+        vocabulary_memory.used([s for s, _ in rows], self.used)
 
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:
         for f in self.files.values():
@@ -439,7 +464,7 @@ class _Writer(StoreWriter):
         store, tables = self.store, set(self.files)
         if not store.for_load:
             store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, changes.known or Known(),
-                          changes.restated, stale=[])
+                          changes.restated, stale=[], used=self.used)
             return len(self.spooled)
         store._open(read_only=False)
         try:
@@ -451,7 +476,7 @@ class _Writer(StoreWriter):
             stale = [s for i, s in known.sources.items() if i not in ours and i in changes.used
                      and known_day(s) != known_day(changes.used[i])]
             store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, known, changes.restated,
-                          stale=stale)
+                          stale=stale, used=self.used)
             return len(self.spooled) - len(appeared)
         finally:
             store._release()

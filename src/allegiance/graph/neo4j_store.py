@@ -41,6 +41,7 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
+from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
 
@@ -133,12 +134,13 @@ class Neo4jStore(GraphStore):
         except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
             self.close()
             raise self._translate(e) from e
-        if not read_only:
-            try:
+        try:
+            vocabulary_memory.check(self._remembered(), f"{uri} (database {self.database})")
+            if not read_only:
                 self._create_schema()
-            except BaseException:
-                self.close()  # a driver left open warns when collected, in whatever runs then
-                raise
+        except BaseException:
+            self.close()  # a driver left open warns when collected, in whatever runs then
+            raise
 
     # -- errors ------------------------------------------------------------------
     def _translate(self, e: Exception) -> Exception:
@@ -217,6 +219,22 @@ class Neo4jStore(GraphStore):
                 cause = e.__cause__
                 if getattr(cause, "code", None) not in _SCHEMA_THERE:
                     raise
+
+    def _remembered(self) -> set[str]:
+        """The relation types and kinds the graph's statements use (see vocabulary_memory);
+        two loaders starting at once may each have made a Meta node: every one counts."""
+        records, _, _ = self._execute("MATCH (m:Meta {key: $key}) RETURN m.value", {"key": vocabulary_memory.KEY})
+        return {item for (value,) in records for item in value or ()}
+
+    def _remember(self, used: set[str]) -> None:
+        """Written before the statements: a load cut short leaves no edge of a type unremembered."""
+        if used <= self._remembered():
+            return
+        # The first SET takes the node's write lock, so the list is read after any other
+        # loader's update commits and none is lost.
+        self._execute("MERGE (m:Meta {key: $key}) SET m.lock = true "
+                      "WITH m SET m.value = [x IN coalesce(m.value, []) WHERE NOT x IN $used] + $used",
+                      {"key": vocabulary_memory.KEY, "used": sorted(used)}, write=True)
 
     # -- reading -----------------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
@@ -384,15 +402,18 @@ class _Writer(StoreWriter):
         self.types = relation_types()
         self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.new = 0
+        self.used: set[str] = set()  # the relation types and kinds the statements use
 
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         for s, known in rows:
             self.spool.write(json.dumps(self.store._row(s, self.types[s.relation], known)) + "\n")
         self.new += len(rows)
+        vocabulary_memory.used([s for s, _ in rows], self.used)
 
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:
         store, written = self.store, [0]  # statements this load wrote, as batches commit
         try:
+            store._remember(self.used)  # before the batches: a load cut short leaves nothing unrecorded
             store._write_entities(changes.actors, changes.places, changes.sources, changes.known or Known())
             store.update_statements(changes.restated)
             self.spool.seek(0)

@@ -17,6 +17,7 @@ from allegiance.loaders.untrusted import shown
 from allegiance.model import Actor, Known, Place, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
+from allegiance.model.vocabulary import ADD_KIND
 
 
 class Assembler:
@@ -248,7 +249,8 @@ class Assembler:
         if kind is not None:
             kind = kind.lower()
             if kind not in rtype.kinds:
-                raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}", field="kind")
+                raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}"
+                                   f"{ADD_KIND}", field="kind")
         source_ref = record.text("source", required=True)
         source = self._resolve(record, "source", "source", source_ref, last_try=True)
         claimed_by = record.data.get("claimed_by")

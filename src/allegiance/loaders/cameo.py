@@ -33,6 +33,7 @@ from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.untrusted import INT64_MAX, shown
 from allegiance.loaders.cameo_layouts import Layout, detect
 from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
+from allegiance.model import relation_types
 from allegiance.model.names import slug
 
 last_report: dict[str, Any] | None = None  # the counts of the latest read(); see _new_report
@@ -42,8 +43,6 @@ _SQL_DAY = re.compile(rb"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DAY = re.compile(rb"^(\d{4})-(\d{2})-(\d{2})$")
 _SECTOR = re.compile(r"^(.*\S) \(([^()]+)\)$")  # ICEWS "Police (Libya)"
 _UNMAPPED = object()
-_PHRASE = {"supports": "from {s} to {o}", "opposes": "by {s} against {o}",
-           "mediates": "by {s} with {o}", "controls": "by {s} in {o}"}
 
 
 def _source(layout: Layout, years: tuple[int, int] | None) -> dict[str, str]:
@@ -360,7 +359,7 @@ class _Events:
         """A factual rendering: "ICEWS: 3 events 'Provide military aid' from Iran to Iraq between ..."."""
         counts = Counter(self.label[i] for i in run).most_common() if len(run) > 1 else [(self.label[run[0]], 1)]
         events = f"{len(run)} event{'s' if len(run) > 1 else ''}"
-        phrase = _PHRASE.get(entry.relation, "from {s} to {o}").format(s=subject, o=obj)
+        phrase = relation_types()[entry.relation].phrase.format(subject=subject, object=obj)
         when = f"on {first}" if first == last else f"between {first} and {last}"
         brand = self.layout.dataset.upper()
         if len(counts) == 1:

@@ -19,20 +19,30 @@ import html
 import os
 import pathlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 
 from pyvis.network import Network
 
+from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
 
-RELATION_COLOURS = {
-    "supports": "#2e7d32",  # green
-    "opposes": "#c62828",  # red
-    "mediates": "#1565c0",  # blue
-    "controls": "#a0522d",  # sienna (orange/brown)
-    "part_of": "#616161",  # dark grey
-}
+
+class _Colours(Mapping[str, str]):
+    """Relation type -> its edges' colour, from its YAML's ``presentation``, in legend order;
+    read when asked, so that a schema folder in use (``--schema``) shows its types too."""
+
+    def __getitem__(self, relation: str) -> str:
+        return relation_types()[relation].colour
+
+    def __iter__(self) -> Iterator[str]:
+        return (t.name for t in presentation_order())
+
+    def __len__(self) -> int:
+        return len(relation_types())
+
+
+RELATION_COLOURS: Mapping[str, str] = _Colours()
 # Lighter than part_of so an unknown relation is not mistaken for a known one.
 UNKNOWN_RELATION_COLOUR = "#b0b0b0"
 
@@ -146,11 +156,16 @@ def _source_text(source_id, info):
     return text + (f"\n  {info['url']}" if info.get("url") else "")
 
 
+def _caption(relation):
+    rtype = relation_types().get(relation)
+    return rtype.caption if rtype else relation.replace("_", " ")
+
+
 def _edge_text(row, nodes, sources):
     def name(node_id):
         return str((nodes.get(node_id) or {}).get("name") or node_id)
 
-    lines = [f"{name(row['subject'])} {row['relation'].replace('_', ' ')} {name(row['object'])}"]
+    lines = [f"{name(row['subject'])} {_caption(row['relation'])} {name(row['object'])}"]
     if row.get("kinds"):
         lines.append("kinds: " + ", ".join(row["kinds"]))
     lines.append(_period(row.get("start"), row.get("end")))
@@ -200,12 +215,12 @@ def _legend(title, as_of, rows, nodes):
     parts = [f'<div id="allegiance-legend"><div class="al-title">{esc(title)}</div>']
     if as_of:
         parts.append(f'<div class="al-asof">as of {esc(as_of)}</div>')
-    relations = dict(RELATION_COLOURS)
+    relations = {_caption(rel): colour for rel, colour in RELATION_COLOURS.items()}
     if any(r["relation"] not in RELATION_COLOURS for r in rows):
         relations["other"] = UNKNOWN_RELATION_COLOUR
-    for rel, colour in relations.items():
+    for caption, colour in relations.items():
         parts.append(f'<div><span class="al-line" style="border-top-color:{colour}"></span>'
-                     f"{esc(rel.replace('_', ' '))}</div>")
+                     f"{esc(caption)}</div>")
     parts.append('<div><span class="al-line" style="border-top-style:dashed;border-top-color:#555">'
                  "</span>contested</div>")
     types = sorted({(nodes.get(i) or {}).get("type") or "unknown"

@@ -1,0 +1,41 @@
+"""What a store remembers of the vocabulary it was written with, and the check against the
+vocabulary in use.
+
+A store loaded with a schema folder holds relation types or kinds that the package does
+not declare. Read without that folder, its edges would be counted by no query, shown by no
+report and refused by no check: misread in silence. So each load records the relation
+types and kinds its statements use (``relation`` and ``relation:kind``, one string each;
+the embedded store keeps them in its ``Meta`` table, Neo4j on a ``(:Meta {key:
+'vocabulary'})`` node), and every open compares them with the vocabulary in use. A store
+written before it remembered holds only packaged types, which every vocabulary declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from allegiance.exc import StoreError
+from allegiance.model import Statement, relation_types
+
+KEY = "vocabulary"
+
+
+def used(statements: Iterable[Statement], into: set[str]) -> None:
+    """Add what ``statements`` use to ``into``."""
+    for s in statements:
+        into.add(s.relation)
+        if s.kind:
+            into.add(f"{s.relation}:{s.kind}")
+
+
+def check(held: Iterable[str], store: str) -> None:
+    """Refuse a store that holds a type or kind the vocabulary in use does not declare."""
+    types = relation_types()
+    for item in sorted(held):
+        relation, _, kind = item.partition(":")
+        if relation not in types:
+            raise StoreError(f"the store {store} holds relation type {relation!r}, which the vocabulary in use does "
+                             "not declare; pass the --schema folder it was loaded with")
+        if kind and kind not in types[relation].kinds:
+            raise StoreError(f"the store {store} holds the kind {kind!r} of {relation}, which the vocabulary in use "
+                             "does not declare; pass the --schema folder it was loaded with")
