@@ -36,13 +36,11 @@ from collections.abc import Iterator
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import read_header, read_rows
+from allegiance.loaders.ucdp import ACTORS, GOVERNMENT, government_country, is_id, match_known
 from allegiance.loaders.untrusted import shown
-from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, is_id, match_known, read_header, read_rows
 
 DATASET = "ucdp-esd"
-# UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
-# actor (Government of Libya) in both, and one alias entry (dataset: ucdp) maps it in both.
-ACTORS = "ucdp"
 # The codebook's kinds of support, in its order; the labels hold no commas, so a list reads clearly.
 KINDS = {"x": "troops as a secondary warring party", "p": "troop presence",
          "y": "access to infrastructure/joint operations", "w": "weapons", "m": "materiel and logistics",
