@@ -33,7 +33,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import IO, NamedTuple
+from typing import IO, BinaryIO, NamedTuple
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
@@ -81,12 +81,7 @@ _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _NAMED = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
-    with open(path, "rb") as stream:
-        yield from _read(stream, path, options)
-
-
-def _read(stream: IO[bytes], path: str, options: Options) -> Iterator[Record]:
+def read(stream: BinaryIO, path: str, options: Options) -> Iterator[Record]:
     reader = csv.reader(_decoded(stream, path))
     try:
         header = [cell.strip().lstrip("\ufeff") for cell in next(reader)]
@@ -103,8 +98,8 @@ def _read(stream: IO[bytes], path: str, options: Options) -> Iterator[Record]:
                             "url": "https://acleddata.com/"}, path, "file")
     skipped: Counter[tuple[str, str]] = Counter()
     for count, (start, row) in enumerate(located_rows(reader, len(header), path, reader.line_num + 1), start=1):
-        if options.tell is not None and count % 2000 == 0:
-            options.tell(stream.tell())
+        if options.progress is not None and count % 2000 == 0:
+            options.progress()
         where = f"line {start}"
         event = Event({key: row[i].strip() for key, i in columns.items()}, older, path, where)
         for data in event.statements(source, skipped):

@@ -74,7 +74,8 @@ class Assembler:
                 except UnknownReference:
                     waiting.append(record)
             elif record.kind == NOTE:
-                self.notes.append(f"{record.file}: {record.data['text']}")
+                if record.data.get("text"):  # a note may carry only counts (CAMEO's)
+                    self.notes.append(f"{record.file}: {record.data['text']}")
             else:
                 self._declare(record)
         for record in waiting:

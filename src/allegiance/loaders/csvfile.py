@@ -14,12 +14,16 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from allegiance.exc import InputError
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.records import FIELDS, Record
 from allegiance.loaders.tabular import check_header, located_rows
 from allegiance.loaders.untrusted import shown
+
+if TYPE_CHECKING:
+    from allegiance.loaders import Options
 
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_url", "source_published", "source_reliability")
 ACTOR_COLUMNS = ("subject_type", "subject_country", "object_type", "object_country")
@@ -44,7 +48,12 @@ def _kind(name: str, header: list[str]) -> str:
     )
 
 
-def read_csv(stream: IO[str], name: str) -> Iterator[Record]:
+def read_csv(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
+    with text_of(handle) as stream:
+        yield from _read(stream, name)
+
+
+def _read(stream: IO[str], name: str) -> Iterator[Record]:
     reader = csv.reader(stream)
     try:
         header = [h.strip() for h in next(reader)]

@@ -31,10 +31,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders import Options
-from allegiance.loaders.tabular import check_header, packaged_table
+from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
+from allegiance.loaders.handles import open_input, text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.untrusted import shown
 from allegiance.model import PartialDate, actor_types
@@ -101,9 +103,9 @@ class _Row:
         return frozenset(_key(g) for g in (self.group1, self.group2))
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
+def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
     groups = _groups(os.path.join(os.path.dirname(path), "groups.csv"))
-    rows = list(_rows(path, groups, options))  # all of a pair's rows are needed to end its relations
+    rows = list(_rows(handle, path, groups, options))  # all of a pair's rows are needed to end its relations
     ends = _ends(rows)
     yield Record("source", dict(SOURCE), path, "file")
     for row in rows:
@@ -173,9 +175,9 @@ def _before(date: PartialDate) -> PartialDate:
     return PartialDate(date.year - 1)
 
 
-def _rows(path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]:
+def _rows(handle: BinaryIO, path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]:
     seen: dict[str, int] = {}
-    with _open(path) as f:
+    with text_of(handle) as f:
         for line, values in _csv(f, path, COLUMNS):
             row = _row(path, line, values, groups)
             if row.uid in seen:
@@ -183,10 +185,10 @@ def _rows(path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]
                                  file=path, record=f"line {line}", field="unique_id")
             seen[row.uid] = line
             yield row
-            if options.tell is not None and len(seen) % 2000 == 0:
-                options.tell(f.buffer.raw.tell())
-        if options.tell is not None:
-            options.tell(f.buffer.raw.tell())
+            if options.progress is not None and len(seen) % 2000 == 0:
+                options.progress()
+        if options.progress is not None:
+            options.progress()
 
 
 def _row(path: str, line: int, values: dict[str, str], groups: dict[str, str]) -> _Row:
@@ -220,7 +222,8 @@ def _groups(path: str) -> dict[str, str]:
         return {}
     names: dict[str, str] = {}
     first: dict[str, int] = {}
-    with _open(path) as f:
+    # the file beside the one the dispatcher opened, read the same way
+    with open_input(path) as handle, text_of(handle) as f:
         for line, values in _csv(f, path, GROUP_COLUMNS):
             code, name = values["group_id"].strip(), repair(values["name"])
             if not code or code == NO_GROUP or not name:
@@ -251,15 +254,7 @@ def _csv(f, path: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str
     except csv.Error as e:
         raise InputError(f"not valid CSV: {e}", file=path, record=f"line {reader.line_num}") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x} at offset {e.start}", file=path) from None
-
-
-def _open(path: str):
-    # utf-8-sig: groups.csv starts with a byte-order mark; newline="" keeps CRLF inside the csv module
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from None
+        raise not_utf8(e, path, offset=True) from None
 
 
 def parse_date(text: str) -> PartialDate:

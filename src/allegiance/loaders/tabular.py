@@ -47,10 +47,12 @@ def located_rows(reader, width: int, path: str, first_line: int) -> Iterator[tup
         yield start, row
 
 
-def not_utf8(error: UnicodeDecodeError, path: str, record: str | None = None, *, offset: bool = False) -> InputError:
+def not_utf8(error: UnicodeDecodeError, path: str, record: str | None = None, field: str | None = None, *,
+             offset: bool = False) -> InputError:
     """The error for bytes that are not UTF-8, naming the first bad byte (and where, if known)."""
     at = f" at offset {error.start}" if offset else ""
-    return InputError(f"not UTF-8 text: byte {error.object[error.start]:#x}{at}", file=path, record=record)
+    return InputError(f"not UTF-8 text: byte {error.object[error.start]:#x}{at}", file=path, record=record,
+                      field=field)
 
 
 def read_header(stream: IO[str], path: str, what: str, columns: tuple[str, ...], more: str = "") -> list[str]:

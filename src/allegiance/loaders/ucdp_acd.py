@@ -41,10 +41,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import read_header, read_rows
 from allegiance.loaders.ucdp import ACTORS, GOVERNMENT, GW, GW_BY_NAME, is_id, match_known
@@ -83,8 +84,8 @@ def _top_level(cell: str) -> list[str]:
     return [name for name in names if name]
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
-    with open(path, encoding="utf-8-sig", newline="") as stream:
+def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
+    with text_of(handle) as stream:
         header = read_header(stream, path, "the UCDP/PRIO Armed Conflict Dataset", COLUMNS)
         pairing, version = _first_pass(stream, header, path)
         source = _source(version)
@@ -92,8 +93,8 @@ def read(path: str, options: Options) -> Iterator[Record]:
         stream.seek(0)
         next(csv.reader(stream))
         for count, (where, row) in enumerate(read_rows(stream, header, path), start=1):
-            if options.tell is not None and count % 500 == 0:
-                options.tell(stream.buffer.raw.tell())  # type: ignore[attr-defined]
+            if options.progress is not None and count % 500 == 0:
+                options.progress()
             yield from (Record("statement", data, path, where)
                         for data in _statements(row, where, path, pairing, source["id"]))
     for text in pairing.notes():
