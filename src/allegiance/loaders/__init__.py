@@ -45,17 +45,24 @@ class Options:
     progress: Callable[[], None] | None = None
 
 
+class FormatNeeded(InputError):
+    """No format was given and none can be told from the file's name (or it is standard
+    input). The message is "what is wrong; what to do": the CLI keeps the first part and
+    names its own flag."""
+
+    @property
+    def reason(self) -> str:
+        return self.message.partition("; ")[0]
+
+
 EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
 
 def guess_format(path: str) -> str:
     extension = os.path.splitext(path)[1].lower()
     if extension not in EXTENSIONS:
-        raise InputError(
-            f"cannot tell the format from the extension {extension or '(none)'!r}; "
-            f"use --format {'|'.join(READERS)}",
-            file=path,
-        )
+        raise FormatNeeded(f"cannot tell the format from the extension {extension or '(none)'!r}; "
+                           f"name one of {', '.join(READERS)}", file=path)
     return EXTENSIONS[extension]
 
 
@@ -66,7 +73,7 @@ def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] 
     ``tell``, if given, is called now and then with the bytes of the file read so far.
     """
     if path == "-" and fmt is None:
-        raise InputError("reading standard input needs --format", file=STDIN)
+        raise FormatNeeded(f"reading standard input needs a format; name one of {', '.join(READERS)}", file=STDIN)
     fmt = fmt or guess_format(path)
     if fmt in DATASETS:
         if path == "-":

@@ -37,6 +37,7 @@ from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
 from allegiance.model.names import slug
 
 _TELL_EVERY = 4096
+BELOW_MIN_EVENTS = "runs had fewer events than min_events"  # the CLI names its flag instead
 _SQL_DAY = re.compile(rb"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DAY = re.compile(rb"^(\d{4})-(\d{2})-(\d{2})$")
 _SECTOR = re.compile(r"^(.*\S) \(([^()]+)\)$")  # ICEWS "Police (Libya)"
@@ -386,5 +387,5 @@ def _note(report: dict[str, Any]) -> str | None:
     if report["self"]:
         parts.append(f"{report['self']:,} mapped events have one actor as both source and target")
     if report["below_min_events"]:
-        parts.append(f"{report['below_min_events']:,} runs had fewer events than --min-events")
+        parts.append(f"{report['below_min_events']:,} {BELOW_MIN_EVENTS}")
     return "; ".join(parts) or None
