@@ -306,3 +306,12 @@ def test_layout_errors(tmp_path, text, message):
 def test_a_bad_user_mapping_is_an_input_error(tmp_path, text, message):
     user = write(tmp_path, text, "map.yaml")
     assert str(error(HERE / "gaps.tsv", cameo_map=str(user))) == f"{user}, {message}"
+
+
+def test_a_file_with_nothing_to_tell_still_gives_its_counts_and_no_note(tmp_path):
+    path = write(tmp_path, "Russia\tProvide military aid\tSyria\t2010-01-01\n")
+    records = read(path)
+    assert records[-1].kind == NOTE and records[-1].data["text"] is None
+    assert (records[-1].data["counts"]["rows"], records[-1].data["counts"]["statements"]) == (1, 1)
+    assembler = Assembler()
+    assert len(list(assembler.statements(iter(records)))) == 1 and assembler.notes == []
