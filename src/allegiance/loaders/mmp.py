@@ -12,8 +12,8 @@ name (UTF-8 with a byte-order mark, CRLF line ends, a trailing empty column).
   Shabaab", Boko Haram's to the Islamic State "Boko Haram, The Islamic State").
 - Splits and mergers are ``lineage``: the subject descends from the object. MMP lists the
   older group first (``group2`` split from ``group1``, or ``group1`` merged into
-  ``group2``); ``CORRECTIONS`` turns round the rows whose own description says the
-  opposite and leaves out those that record no descent.
+  ``group2``); ``CORRECTIONS`` (``schema/mmp_corrections.csv``) turns round the rows whose
+  own description says the opposite and leaves out those that record no descent.
 - ``date`` is when a relationship begins; there are no end dates. MMP treats a connection
   as ongoing "until a different type of connection is formed between two groups", so a
   later row of another type for the same pair (a split or merger included) ends an

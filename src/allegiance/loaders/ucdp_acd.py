@@ -8,7 +8,7 @@ Per row (conflict ``conflict_id`` in ``year``):
 
 Actors are UCDP's own: the actor id from ``side_a_id``/``side_b_id`` is the dataset code.
 "Government of X" is a ``government`` (its country confirmed by the row's Gleditsch-Ward
-numbers, see ``GW``); every other party is an ``armed_group``.
+numbers, see ``schema/gleditsch_ward.csv``); every other party is an ``armed_group``.
 
 Names and ids. A side with several parties lists its ids (``"5802, 6814, 6893"``) and its
 names (``"Forces of Khalifa al-Ghawil, Forces of the House of Representatives, PFLL"``) in
