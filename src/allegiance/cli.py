@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from allegiance import __version__
-from allegiance.exc import AllegianceError
+from allegiance.exc import AllegianceError, InputError
 from allegiance.output import atomic_output, refuse_store_file
 
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
@@ -29,7 +29,30 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AllegianceError as e:
-            raise click.ClickException(str(e)) from e
+            raise click.ClickException(_in_cli_words(e)) from e
+
+
+def _note_in_cli_words(note: str) -> str:
+    from allegiance.loaders.cameo import BELOW_MIN_EVENTS
+
+    return note.replace(BELOW_MIN_EVENTS, "runs had fewer events than --min-events")
+
+
+def _in_cli_words(e: AllegianceError) -> str:
+    """The library says what is wrong in its own words; where a flag is the remedy, name it."""
+    if not isinstance(e, InputError):
+        return str(e)
+    from allegiance.loaders import READERS, FormatNeeded
+    from allegiance.loaders.assemble import UNDECLARED, Undeclared
+
+    if isinstance(e, FormatNeeded):
+        message = ("reading standard input needs --format" if e.file == "<stdin>"
+                   else f"{e.reason}; use --format {'|'.join(READERS)}")
+    elif isinstance(e, Undeclared):
+        message = e.message.removesuffix(UNDECLARED) + " (declare it, or load with --create-missing)"
+    else:
+        return str(e)
+    return str(InputError(message, file=e.file, record=e.record, field=e.field))
 
 
 def _use_schema(ctx: click.Context, _param: click.Parameter, folders: tuple[str, ...]) -> tuple[str, ...]:
@@ -176,7 +199,7 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
         click.echo(f"  created {created}")
     _echo_changes(report)
     for note in report.notes:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {_note_in_cli_words(note)}")
     if report.unmapped:
         click.echo(f"{len(report.unmapped):,} dataset names are not mapped to your actors and became "
                    "dataset-scoped actors" + (f" (listed in {unmapped_out})" if unmapped_out else

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from allegiance.exc import InputError
-from allegiance.loaders import Options, cameo, read_records
+from allegiance.loaders import Options, read_records
 from allegiance.loaders.assemble import Assembler
 from allegiance.loaders.records import NOTE, DatasetRef
 from tests.conftest import FIXTURES, ROOT, ask, unavailable
@@ -41,8 +41,18 @@ def raw_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def read(path: Path, **options) -> list:
+    return list(read_records(str(path), "cameo", options=Options(**options)))
+
+
 def statements(path: Path, **options) -> list[dict]:
-    return [r.data for r in cameo.read(str(path), Options(**options)) if r.kind == "statement"]
+    return [r.data for r in read(path, **options) if r.kind == "statement"]
+
+
+def counted(path: Path, **options) -> tuple[list[dict], dict]:
+    """The statements and the counts the closing note carries."""
+    records = read(path, **options)
+    return [r.data for r in records if r.kind == "statement"], records[-1].data["counts"]
 
 
 def assembled(path: Path, **options) -> tuple[Assembler, list]:
@@ -75,11 +85,10 @@ def test_mapped_events_by_relation_match_an_independent_count(icews):
             dropped["no_place"] += 1
         else:
             expected[relation] += 1
-    found = statements(icews)
+    found, report = counted(icews)
     weights = Counter()
     for s in found:
         weights[s["relation"]] += s["weight"]
-    report = cameo.last_report
     assert dict(expected) == {"opposes": 3154, "supports": 332, "controls": 66, "mediates": 27}
     assert weights == expected
     assert report["mapped"] == dict(expected)
@@ -156,7 +165,7 @@ def test_occupied_country_is_a_place_and_an_actor_target_is_counted():
     assert held == [("icews:armed-rebel-yemen", "icews:ye", "military", "2009-10-22", "2009-10-22", 1),
                     ("icews:armed-rebel-yemen", "icews:ye", "military", "2014-09-20", "2014-09-21", 2)]
     assert assembler.places["icews:ye"].name == "Yemen" and "icews:yemen" not in assembler.places
-    report = cameo.last_report
+    _, report = counted(HERE / "icews05-15-excerpt.tsv")
     assert report["no_place"] == {"Occupy territory": 1}  # Mob (Uganda) -> Citizen (Uganda)
     assert report["self"] == 1  # Benazir Bhutto -> Benazir Bhutto
 
@@ -178,15 +187,15 @@ def test_gap_days_split_a_pairs_events_into_runs(gap, spans):
 
 
 def test_min_events_drops_short_runs_and_counts_them():
-    found = statements(HERE / "gaps.tsv", min_events=2)
+    found, report = counted(HERE / "gaps.tsv", min_events=2)
     assert [(s["subject"].name, s["start"], s["end"], s["weight"]) for s in found] == [
         ("Russia", "2010-01-01", "2010-03-01", 3)]
-    assert (cameo.last_report["runs"], cameo.last_report["below_min_events"]) == (4, 3)
+    assert (report["runs"], report["below_min_events"]) == (4, 3)
 
 
 # -- GDELT and the ICEWS export ----------------------------------------------------
 def test_gdelt_2_rows_by_the_codebook_layout():
-    records = list(cameo.read(str(HERE / "gdelt-2.0-export.tsv"), Options()))
+    records = read(HERE / "gdelt-2.0-export.tsv")
     assert records[0].data == {"id": "gdelt-2.0", "title": "GDELT 2.0 Event Database", "publisher": "The GDELT Project",
                                "url": "https://www.gdeltproject.org/", "published": "2015"}
     found = [r.data for r in records if r.kind == "statement"]
@@ -205,7 +214,7 @@ def test_gdelt_2_rows_by_the_codebook_layout():
     assert (held["relation"], held["object"].name) == ("controls", "Sirte, Surt, Libya")
     assert found[4]["quote"].startswith("GDELT: 1 event CAMEO 1951 'Employ aerial weapons' by TURKEY")  # base code 195
     assert found[5]["quote"] == "GDELT: 1 event CAMEO 045 'Mediate' by ALGERIA with LIBYA (LBY) on 2020-03-13"  # no URL
-    report = cameo.last_report
+    report = records[-1].data["counts"]
     assert (report["unmapped"], report["no_actor"]) == ({"042": 1, "0311": 1}, 1)
     assert records[-1].kind == NOTE and records[-1].data["text"] == (
         "cameo: 2 of 10 events have a CAMEO code or label the mapping leaves out (2 different; most: '042' 1, "
@@ -226,24 +235,23 @@ def test_gdelt_1_daily_and_backfile_layouts(name, expected):
 
 
 def test_icews_export_layout_is_told_by_its_header():
-    found = statements(HERE / "icews-export.tab")
+    found, report = counted(HERE / "icews-export.tab")
     held, aid, strike, mediation = found
     assert (held["object"], held["record"], held["weight"]) == (
         DatasetRef("icews", "Sanaa, Amanat al Asimah, Yemen", country="YE"), "9000001..9000002", 2)
     assert aid["subject"] == DatasetRef("icews", "Russia", type="state", country="RU")
     assert strike["subject"] == DatasetRef("icews", "Barack Obama", country="US")  # from Source Country
     assert mediation["relation"] == "mediates"  # no CAMEO Code on that row: its Event Text maps
-    report = cameo.last_report
     assert (report["source"], report["unmapped"]) == ("icews-2012-2014", {"042 Make a visit": 1})
 
 
 def test_a_user_mapping_replaces_the_codes_and_keeps_the_rest(tmp_path):
     user = tmp_path / "map.yaml"
     user.write_text('codes:\n  "042": {label: Make a visit, relation: supports, kind: diplomatic}\n', encoding="utf-8")
-    [visit] = statements(HERE / "icews-export.tab", cameo_map=str(user))
+    [visit], report = counted(HERE / "icews-export.tab", cameo_map=str(user))
     assert (visit["subject"].name, visit["object"].name, visit["kind"]) == ("Barack Obama", "Iraq", "diplomatic")
     assert visit["object"].country == "IQ"  # the packaged countries still apply
-    assert sum(cameo.last_report["unmapped"].values()) == 5
+    assert sum(report["unmapped"].values()) == 5
 
 
 # -- errors ------------------------------------------------------------------------
@@ -255,7 +263,7 @@ def write(tmp_path: Path, text: str, name: str = "events.tsv") -> Path:
 
 def error(path: Path, **options) -> InputError:
     with pytest.raises(InputError) as e:
-        list(cameo.read(str(path), Options(**options)))
+        read(path, **options)
     return e.value
 
 
@@ -298,3 +306,12 @@ def test_layout_errors(tmp_path, text, message):
 def test_a_bad_user_mapping_is_an_input_error(tmp_path, text, message):
     user = write(tmp_path, text, "map.yaml")
     assert str(error(HERE / "gaps.tsv", cameo_map=str(user))) == f"{user}, {message}"
+
+
+def test_a_file_with_nothing_to_tell_still_gives_its_counts_and_no_note(tmp_path):
+    path = write(tmp_path, "Russia\tProvide military aid\tSyria\t2010-01-01\n")
+    records = read(path)
+    assert records[-1].kind == NOTE and records[-1].data["text"] is None
+    assert (records[-1].data["counts"]["rows"], records[-1].data["counts"]["statements"]) == (1, 1)
+    assembler = Assembler()
+    assert len(list(assembler.statements(iter(records)))) == 1 and assembler.notes == []

@@ -1,27 +1,27 @@
 """Readers, one per input format, and the dispatcher that picks one for a file.
 
-Each reader is a generator of ``Record``s; ``-`` reads standard input.
+Each reader is a generator of ``Record``s, ``read(handle, name, options)`` over a binary
+handle that ``read_records`` opens (``-`` is standard input).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib
-import io
 import os
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from allegiance.exc import InputError
 from allegiance.loaders.bundle import read_json, read_yaml
 from allegiance.loaders.csvfile import read_csv
+from allegiance.loaders.handles import STDIN, open_input, position_of
 from allegiance.loaders.jsonl import read_jsonl
 from allegiance.loaders.records import Record
+from allegiance.loaders.tabular import not_utf8
 
 READERS = {"yaml": read_yaml, "json": read_json, "jsonl": read_jsonl, "csv": read_csv}
-# The field's datasets: module name -> its `read(path, options) -> Iterator[Record]`,
+# The field's datasets: module name -> its `read(handle, name, options) -> Iterator[Record]`,
 # imported only when asked for.
 DATASETS = {
     "ucdp-acd": "allegiance.loaders.ucdp_acd",
@@ -40,18 +40,29 @@ class Options:
     gap_days: int = 180  # CAMEO: events further apart than this start a new interval
     min_events: int = 1  # CAMEO: fewer events than this in a run make no statement
     cameo_map: str | None = None  # CAMEO: a mapping file instead of the packaged one
-    tell: Callable[[int], None] | None = None  # called now and then with the bytes read so far
+    # Called by a reader now and then; the dispatcher, which opened the file, tells the bytes
+    # read so far. None when nobody asked, or for a pipe.
+    progress: Callable[[], None] | None = None
+
+
+class FormatNeeded(InputError):
+    """No format was given and none can be told from the file's name (or it is standard
+    input). The message is "what is wrong; what to do": the CLI keeps the first part and
+    names its own flag."""
+
+    @property
+    def reason(self) -> str:
+        return self.message.partition("; ")[0]
+
+
 EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
 
 def guess_format(path: str) -> str:
     extension = os.path.splitext(path)[1].lower()
     if extension not in EXTENSIONS:
-        raise InputError(
-            f"cannot tell the format from the extension {extension or '(none)'!r}; "
-            f"use --format {'|'.join(READERS)}",
-            file=path,
-        )
+        raise FormatNeeded(f"cannot tell the format from the extension {extension or '(none)'!r}; "
+                           f"name one of {', '.join(READERS)}", file=path)
     return EXTENSIONS[extension]
 
 
@@ -62,53 +73,30 @@ def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] 
     ``tell``, if given, is called now and then with the bytes of the file read so far.
     """
     if path == "-" and fmt is None:
-        raise InputError("reading standard input needs --format", file="<stdin>")
+        raise FormatNeeded(f"reading standard input needs a format; name one of {', '.join(READERS)}", file=STDIN)
     fmt = fmt or guess_format(path)
     if fmt in DATASETS:
         if path == "-":
-            raise InputError(f"the {fmt} reader needs a file, not standard input", file="<stdin>")
+            raise InputError(f"the {fmt} reader needs a file, not standard input", file=STDIN)
         if not os.path.isfile(path):
             raise InputError("no such file", file=path)
-        options = dataclasses.replace(options or Options(), tell=tell)
-        yield from importlib.import_module(DATASETS[fmt]).read(path, options)
-        return
-    if fmt not in READERS:
+        read = importlib.import_module(DATASETS[fmt]).read
+    elif fmt in READERS:
+        read = READERS[fmt]
+    else:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", file=path)
-    name = "<stdin>" if path == "-" else path
-    with _open(path, name) as stream:
-        raw = getattr(getattr(stream, "buffer", None), "raw", None)
-        if raw is not None and not raw.seekable():
-            raw = None  # a pipe: tell() fails, and there is no size to show progress against
+    name = STDIN if path == "-" else path
+    with open_input(path) as handle:
+        position = position_of(handle) if tell is not None else None
+        progress = (lambda: tell(position())) if tell is not None and position is not None else None
+        options = dataclasses.replace(options or Options(), progress=progress)
+        if fmt in DATASETS:
+            yield from read(handle, name, options)  # they tell progress by their rows: records come late
+            return
         try:
-            for count, record in enumerate(READERS[fmt](stream, name), start=1):
-                if tell is not None and raw is not None and count % 2000 == 0:
-                    tell(raw.tell())  # where the OS file is: read-ahead granularity, fine for a bar
+            for count, record in enumerate(read(handle, name, options), start=1):
+                if progress is not None and count % 2000 == 0:
+                    progress()
                 yield record
         except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x} at offset {e.start}", file=name) from None
-
-
-@contextlib.contextmanager
-def _open(path: str, name: str):
-    if path == "-":
-        buffer = getattr(sys.stdin, "buffer", None)
-        if buffer is None:
-            yield sys.stdin
-            return
-        # Decoded strictly, as files are: under a C locale Python reads stdin with
-        # surrogateescape, which turns bytes that are not UTF-8 into lone surrogates.
-        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
-        try:
-            yield stream
-        finally:
-            stream.detach()  # leave sys.stdin open
-        return
-    try:
-        # utf-8-sig: spreadsheet exports start with a byte-order mark
-        stream = open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
-    with stream:
-        yield stream
+            raise not_utf8(e, name, offset=True) from None

@@ -19,6 +19,13 @@ from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
 from allegiance.model.vocabulary import ADD_KIND
 
+# What an unknown actor or place can become; the CLI names its flag instead (Undeclared).
+UNDECLARED = " (declare it, or load with create_missing)"
+
+
+class Undeclared(UnknownReference):
+    """An actor or place nobody declared, which a load that creates missing ones would make."""
+
 
 class Assembler:
     """Checks records and resolves references; collects the entities a load declares."""
@@ -75,7 +82,8 @@ class Assembler:
                 except UnknownReference:
                     waiting.append(record)
             elif record.kind == NOTE:
-                self.notes.append(f"{record.file}: {record.data['text']}")
+                if record.data.get("text"):  # a note may carry only counts (CAMEO's)
+                    self.notes.append(f"{record.file}: {record.data['text']}")
             else:
                 self._declare(record)
         for record in waiting:
@@ -212,8 +220,9 @@ class Assembler:
                                        file=record.file, record=record.where, field=field_) from None
             if self.create_missing and kind in ("actor", "place") and "ambiguous" not in e.message:
                 return self._create(kind, str(ref), record)
-            hint = "" if kind == "source" or "ambiguous" in e.message else " (declare it, or load with --create-missing)"
-            raise UnknownReference(e.message + hint, file=record.file, record=record.where, field=field_) from None
+            if kind == "source" or "ambiguous" in e.message:
+                raise UnknownReference(e.message, file=record.file, record=record.where, field=field_) from None
+            raise Undeclared(e.message + UNDECLARED, file=record.file, record=record.where, field=field_) from None
 
     def _create(self, kind: str, ref: str, record: Record) -> str:
         entity_id = slug(ref) or ref

@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO
+from typing import TYPE_CHECKING, BinaryIO
 
 from allegiance.exc import InputError
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, line_and_column, loads
 from allegiance.loaders.records import Record
 from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 from allegiance.loaders.yaml_loader import load_yaml
 
+if TYPE_CHECKING:
+    from allegiance.loaders import Options
+
 SECTIONS = {"sources": "source", "actors": "actor", "places": "place", "statements": "statement"}
 
 
-def read_yaml(stream: IO[str], name: str) -> Iterator[Record]:
+def read_yaml(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
+    with text_of(handle) as stream:
+        document = load_yaml(stream, name)
     # YAML escapes (\ud800) can write lone surrogates too; the parser is slow enough that
     # searching every record costs nothing in comparison.
-    yield from _records(load_yaml(stream, name), name, surrogates=True)
+    yield from _records(document, name, surrogates=True)
 
 
-def read_json(stream: IO[str], name: str) -> Iterator[Record]:
-    text = stream.read()
+def read_json(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
+    with text_of(handle) as stream:
+        text = stream.read()
     try:
         document = loads(text)
     except json.JSONDecodeError as e:

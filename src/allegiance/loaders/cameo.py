@@ -13,8 +13,8 @@ label; event id and byte offset where the layout has them), and each actor, plac
 label is decoded once. Statements come out only once the whole file is read, since no
 run's end is known before.
 
-What could not be mapped is counted in ``last_report`` (a dict each ``read`` replaces)
-and told in a closing note record.
+What could not be mapped is counted in a report (see ``_new_report``) that the closing
+note record carries as ``counts`` beside its ``text`` (None when there is nothing to tell).
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from typing import Any, BinaryIO
 from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import not_utf8
 from allegiance.loaders.untrusted import INT64_MAX, shown
 from allegiance.loaders.cameo_layouts import Layout, detect
 from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
 from allegiance.model import relation_types
 from allegiance.model.names import slug
 
-last_report: dict[str, Any] | None = None  # the counts of the latest read(); see _new_report
-
 _TELL_EVERY = 4096
+BELOW_MIN_EVENTS = "runs had fewer events than min_events"  # the CLI names its flag instead
 _SQL_DAY = re.compile(rb"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DAY = re.compile(rb"^(\d{4})-(\d{2})-(\d{2})$")
 _SECTOR = re.compile(r"^(.*\S) \(([^()]+)\)$")  # ICEWS "Police (Libya)"
@@ -64,33 +64,26 @@ def _source(layout: Layout, years: tuple[int, int] | None) -> dict[str, str]:
 
 
 # -- reading -------------------------------------------------------------------------
-def read(path: str, options: Options) -> Iterator[Record]:
-    global last_report
+def read(f: BinaryIO, path: str, options: Options) -> Iterator[Record]:
+    """Bytes: rows split on tabs, only the cells used are decoded."""
     mapping = load_mapping(options.cameo_map)
-    report = last_report = _new_report(path)
-    try:
-        f = open(path, "rb")  # bytes: rows split on tabs, only the cells used are decoded
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from None
-    with f:
-        first = f.readline()
-        layout = detect(first, path)
-        report["layout"] = layout.name
-        events = _Events(layout, mapping, path, report)
-        if layout.has_header:
-            events.parse(f, 2, len(first), options)
-        else:
-            row = first.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark from a spreadsheet export
-            events.parse(itertools.chain([row], f), 1, len(first) - len(row), options)
-        source = _source(layout, events.years())
-        report["source"] = source["id"]
-        yield Record("source", source, path, "file")
-        yield from events.statements(source["id"], options, f)
+    report = _new_report(path)
+    first = f.readline()
+    layout = detect(first, path)
+    report["layout"] = layout.name
+    events = _Events(layout, mapping, path, report)
+    if layout.has_header:
+        events.parse(f, 2, len(first), options)
+    else:
+        row = first.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark from a spreadsheet export
+        events.parse(itertools.chain([row], f), 1, len(first) - len(row), options)
+    source = _source(layout, events.years())
+    report["source"] = source["id"]
+    yield Record("source", source, path, "file")
+    yield from events.statements(source["id"], options, f)
     report["unmapped"] = {_text_of(k): c for k, c in report["unmapped"].most_common()}
     report["no_place"] = dict(report["no_place"].most_common())
-    note = _note(report)
-    if note:
-        yield Record(NOTE, {"text": note}, path, "file")
+    yield Record(NOTE, {"text": _note(report), "counts": report}, path, "file")
 
 
 def _new_report(path: str) -> dict[str, Any]:
@@ -137,7 +130,7 @@ class _Events:
 
     def parse(self, lines: Iterator[bytes], n: int, position: int, options: Options) -> None:
         """Pass 1: each row to a few integers, or to a count of what was not mapped."""
-        lay, report, tell = self.layout, self.report, options.tell
+        lay, report, progress = self.layout, self.report, options.progress
         days: dict[bytes, int] = {}
         found_for: dict[bytes, Any] = {}  # event key -> (entry, kind id, label id) or _UNMAPPED
         kind_ids: dict[tuple[str, str | None], int] = {}
@@ -147,8 +140,8 @@ class _Events:
         for n, raw in enumerate(lines, start=n):
             start = position
             position += len(raw)
-            if tell is not None and n % _TELL_EVERY == 0:
-                tell(position)
+            if progress is not None and n % _TELL_EVERY == 0:
+                progress()
             cells = raw.rstrip(b"\r\n").split(b"\t")
             if len(cells) != width and (width or len(cells) < need):
                 if len(cells) == 1 and not cells[0].strip():
@@ -193,8 +186,8 @@ class _Events:
             if lay.url is not None:
                 self.offset.append(start)
             mapped[entry.relation] += 1
-        if tell is not None:
-            tell(position)
+        if progress is not None:
+            progress()
         report["rows"] = rows
         report["mapped"] = dict(mapped.most_common())
         if days:
@@ -228,8 +221,7 @@ class _Events:
         try:
             return value.decode("utf-8").strip()
         except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text: byte {value[e.start]:#x}", file=self.path,
-                             record=f"line {n}", field=self.layout.header[index]) from None
+            raise not_utf8(e, self.path, f"line {n}", self.layout.header[index]) from None
 
     def _entry(self, cells: list[bytes], kind_ids: dict[tuple[str, str | None], int]) -> Any:
         lay = self.layout
@@ -394,5 +386,5 @@ def _note(report: dict[str, Any]) -> str | None:
     if report["self"]:
         parts.append(f"{report['self']:,} mapped events have one actor as both source and target")
     if report["below_min_events"]:
-        parts.append(f"{report['below_min_events']:,} runs had fewer events than --min-events")
+        parts.append(f"{report['below_min_events']:,} {BELOW_MIN_EVENTS}")
     return "; ".join(parts) or None

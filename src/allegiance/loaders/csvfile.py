@@ -14,11 +14,16 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from allegiance.exc import InputError
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.records import FIELDS, Record
-from allegiance.loaders.untrusted import field_name, repeated, shown
+from allegiance.loaders.tabular import check_header, located_rows
+from allegiance.loaders.untrusted import shown
+
+if TYPE_CHECKING:
+    from allegiance.loaders import Options
 
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_url", "source_published", "source_reliability")
 ACTOR_COLUMNS = ("subject_type", "subject_country", "object_type", "object_country")
@@ -43,36 +48,12 @@ def _kind(name: str, header: list[str]) -> str:
     )
 
 
-def check_header(header: list[str], path: str) -> None:
-    """Refuse a column named twice: reading rows by name, the last one would silently win."""
-    twice = repeated(header)
-    if twice:
-        name, first, second = twice
-        raise InputError(f"column given twice in the header (columns {first} and {second})",
-                         file=path, record="line 1", field=field_name(name))
+def read_csv(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
+    with text_of(handle) as stream:
+        yield from _read(stream, name)
 
 
-def located_rows(reader, width: int, path: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
-    """(the line a row starts on, its cells) for each row ``reader`` gives from ``first_line``
-    on. A quoted cell may span lines, so the line is counted, not the rows. Blank rows are
-    skipped; a row of another width than the header's, or broken CSV, is an error."""
-    offset = first_line - reader.line_num - 1  # lines read before this reader started
-    while True:
-        start = reader.line_num + 1 + offset
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InputError(f"not valid CSV: {e}", file=path, record=f"line {start}") from None
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != width:
-            raise InputError(f"expected {width} cells as in the header, got {len(row)}", file=path, record=f"line {start}")
-        yield start, row
-
-
-def read_csv(stream: IO[str], name: str) -> Iterator[Record]:
+def _read(stream: IO[str], name: str) -> Iterator[Record]:
     reader = csv.reader(stream)
     try:
         header = [h.strip() for h in next(reader)]

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from allegiance.exc import InputError
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, loads
 from allegiance.loaders.records import KINDS, Record
 from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 
+if TYPE_CHECKING:
+    from allegiance.loaders import Options
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[Record]:
+
+def read_jsonl(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
+    with text_of(handle) as stream:
+        yield from _read(stream, name)
+
+
+def _read(stream: IO[str], name: str) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue

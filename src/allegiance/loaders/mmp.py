@@ -12,8 +12,8 @@ name (UTF-8 with a byte-order mark, CRLF line ends, a trailing empty column).
   Shabaab", Boko Haram's to the Islamic State "Boko Haram, The Islamic State").
 - Splits and mergers are ``lineage``: the subject descends from the object. MMP lists the
   older group first (``group2`` split from ``group1``, or ``group1`` merged into
-  ``group2``); ``CORRECTIONS`` turns round the rows whose own description says the
-  opposite and leaves out those that record no descent.
+  ``group2``); ``CORRECTIONS`` (``schema/mmp_corrections.csv``) turns round the rows whose
+  own description says the opposite and leaves out those that record no descent.
 - ``date`` is when a relationship begins; there are no end dates. MMP treats a connection
   as ongoing "until a different type of connection is formed between two groups", so a
   later row of another type for the same pair (a split or merger included) ends an
@@ -31,13 +31,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders import Options
-from allegiance.loaders.csvfile import check_header
+from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
+from allegiance.loaders.handles import open_input, text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.untrusted import shown
-from allegiance.model import PartialDate
+from allegiance.model import PartialDate, actor_types
 from allegiance.model.partial_date import DAY, MONTH
 
 DATASET = "mmp"
@@ -61,49 +63,20 @@ TYPES = {
 TYPE_NAMES = "all (allies), riv (rivals), aff (affiliates), spl (split), mer (merger)"
 NO_GROUP = "-99"  # the codebook: "a new group ... not yet added to a map"; several groups share it
 
-# Rows of the July 2019 file (by unique_id) whose description contradicts the column order.
+# Rows of the July 2019 file (by unique_id) whose description contradicts the column order:
+# unique_id -> (REVERSE or SKIP, why).
 REVERSE, SKIP = "reverse", "skip"
-CORRECTIONS = {
-    "19": (REVERSE, "smaller Iraqi groups joined AQI's council"),
-    "23": (REVERSE, "the Islamic State of Iraq incorporated the council's groups"),
-    "727": (REVERSE, "SPIR was incorporated into Ichkeria's forces"),
-    "729": (REVERSE, "IIPB merged into Ichkeria's forces"),
-    "757": (REVERSE, "Shariat Jamaat was incorporated into the Caucasus Emirate"),
-    "759": (REVERSE, "Yarmuk Jamaat was incorporated into the Caucasus Emirate"),
-    "761": (REVERSE, "the Liberation Army of Dagestan was incorporated into the Caucasus Emirate"),
-    "873": (REVERSE, "the Caucasus Emirate was founded to combine the North Caucasus groups"),
-    "877": (REVERSE, "the Caucasus Emirate was founded to combine the North Caucasus groups"),
-    "879": (REVERSE, "the Caucasus Emirate was founded to combine the North Caucasus groups"),
-    "1643": (REVERSE, "a Ras Kamboni Brigade faction joined Al Shabaab"),
-    "2003": (REVERSE, "Jamaat-ul-Ahrar realigned with the TTP"),
-    "653": (REVERSE, "Masood Azhar split from HuM to found JeM"),
-    "945": (REVERSE, "Al-Badr split off from Hizb-ul-Mujahideen"),
-    "1793": (REVERSE, "Ajnad al-Sham's fighters defected to Faylaq al-Rahman"),
-    "1789": (REVERSE, "Al-Fawj Al-Awl broke away from the Levantine Front"),
-    "1791": (REVERSE, "Al-Fawj Al-Awl broke away from the Levantine Front"),
-    "1241": (REVERSE, "Jund al-Khilafah split from AQIM"),
-    "1245": (REVERSE, "Jund al-Khilafah split from AQIM"),
-    "1803": (REVERSE, "the Islamic State split from Al Qaeda"),
-    "1953": (REVERSE, "Nour al-Din al-Zenki split off from Jaysh al-Mujahedeen"),
-    "119": (SKIP, "its description is about the Fatah Hawks and Tanzim, not the groups it names"),
-    "423": (SKIP, "both groups merged into a third, Black Order"),
-    "1619": (SKIP, "both groups merged into a third, Hizbul Islam"),
-    "1621": (SKIP, "both groups merged into a third, Hizbul Islam"),
-    "1623": (SKIP, "both groups merged into a third, Hizbul Islam"),
-    "567": (SKIP, "the Taliban distanced itself from Al Qaeda, which it did not descend from"),
-    "1219": (SKIP, "a possible break between Al Qaeda and ABM, which were never one group"),
-}
+CORRECTIONS = {row["unique_id"]: (row["action"], row["reason"]) for row in packaged_table("mmp_corrections.csv", {
+    "unique_id": (r"[1-9]\d*", "a unique_id of relationships.csv such as 19"),
+    "action": (f"{REVERSE}|{SKIP}", f"{REVERSE} or {SKIP}"),
+    "reason": (r"\S(.*\S)?", "why, as the row's description says it"),
+}, key="unique_id")}
 # Groups that are not non-state armed groups (by group_id); every other group is one.
-ACTOR_TYPES = {
-    "141": "government", "491": "government", "369": "government",  # Somali TFG and FGS; Ichkeria
-    "515": "government",  # Research and Analysis Wing, India's foreign intelligence agency
-    "509": "state",  # Democratic Socialist Republic of Sri Lanka
-    "511": "unit",  # Indian Peace Keeping Force
-    "111": "ngo", "117": "ngo", "145": "ngo", "301": "ngo",  # trusts and charities that fund militants
-    "587": "political_party", "589": "political_party",  # PUK, KDP
-    "101": "political_party", "385": "political_party",  # a student wing; the Movement of 1968
-    "15": "other", "565": "other",  # "Small Groups in Iraq", "Independent Islamist Groups"
-}
+ACTOR_TYPES = {row["group_id"]: row["type"] for row in packaged_table("mmp_actor_types.csv", {
+    "group_id": (r"[1-9]\d*", "a group_id such as 141"),
+    "type": ("|".join(map(re.escape, actor_types())), "an actor type of schema/actor_types.yaml"),
+    "note": (r".*", "who the group is"),
+}, key="group_id")}
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
@@ -130,9 +103,9 @@ class _Row:
         return frozenset(_key(g) for g in (self.group1, self.group2))
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
+def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
     groups = _groups(os.path.join(os.path.dirname(path), "groups.csv"))
-    rows = list(_rows(path, groups, options))  # all of a pair's rows are needed to end its relations
+    rows = list(_rows(handle, path, groups, options))  # all of a pair's rows are needed to end its relations
     ends = _ends(rows)
     yield Record("source", dict(SOURCE), path, "file")
     for row in rows:
@@ -202,9 +175,9 @@ def _before(date: PartialDate) -> PartialDate:
     return PartialDate(date.year - 1)
 
 
-def _rows(path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]:
+def _rows(handle: BinaryIO, path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]:
     seen: dict[str, int] = {}
-    with _open(path) as f:
+    with text_of(handle) as f:
         for line, values in _csv(f, path, COLUMNS):
             row = _row(path, line, values, groups)
             if row.uid in seen:
@@ -212,10 +185,10 @@ def _rows(path: str, groups: dict[str, str], options: Options) -> Iterator[_Row]
                                  file=path, record=f"line {line}", field="unique_id")
             seen[row.uid] = line
             yield row
-            if options.tell is not None and len(seen) % 2000 == 0:
-                options.tell(f.buffer.raw.tell())
-        if options.tell is not None:
-            options.tell(f.buffer.raw.tell())
+            if options.progress is not None and len(seen) % 2000 == 0:
+                options.progress()
+        if options.progress is not None:
+            options.progress()
 
 
 def _row(path: str, line: int, values: dict[str, str], groups: dict[str, str]) -> _Row:
@@ -249,7 +222,8 @@ def _groups(path: str) -> dict[str, str]:
         return {}
     names: dict[str, str] = {}
     first: dict[str, int] = {}
-    with _open(path) as f:
+    # the file beside the one the dispatcher opened, read the same way
+    with open_input(path) as handle, text_of(handle) as f:
         for line, values in _csv(f, path, GROUP_COLUMNS):
             code, name = values["group_id"].strip(), repair(values["name"])
             if not code or code == NO_GROUP or not name:
@@ -280,15 +254,7 @@ def _csv(f, path: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str
     except csv.Error as e:
         raise InputError(f"not valid CSV: {e}", file=path, record=f"line {reader.line_num}") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x} at offset {e.start}", file=path) from None
-
-
-def _open(path: str):
-    # utf-8-sig: groups.csv starts with a byte-order mark; newline="" keeps CRLF inside the csv module
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from None
+        raise not_utf8(e, path, offset=True) from None
 
 
 def parse_date(text: str) -> PartialDate:

@@ -8,7 +8,7 @@ Per row (conflict ``conflict_id`` in ``year``):
 
 Actors are UCDP's own: the actor id from ``side_a_id``/``side_b_id`` is the dataset code.
 "Government of X" is a ``government`` (its country confirmed by the row's Gleditsch-Ward
-numbers, see ``GW``); every other party is an ``armed_group``.
+numbers, see ``schema/gleditsch_ward.csv``); every other party is an ``armed_group``.
 
 Names and ids. A side with several parties lists its ids (``"5802, 6814, 6893"``) and its
 names (``"Forces of Khalifa al-Ghawil, Forces of the House of Representatives, PFLL"``) in
@@ -41,70 +41,24 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
-from allegiance.loaders.csvfile import check_header, located_rows
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import read_header, read_rows
+from allegiance.loaders.ucdp import ACTORS, GOVERNMENT, GW, GW_BY_NAME, is_id, match_known
 from allegiance.loaders.untrusted import shown
 
 DATASET = "ucdp-acd"
-# UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
-# actor (Government of Libya) in both, and one alias entry (dataset: ucdp) maps it in both.
-ACTORS = "ucdp"
 COLUMNS = ("conflict_id", "location", "side_a", "side_a_id", "side_a_2nd", "side_b", "side_b_id", "side_b_2nd",
            "year", "start_date", "start_prec", "start_date2", "start_prec2", "ep_end", "ep_end_date", "ep_end_prec",
            "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd", "version")
-GOVERNMENT = "Government of "
-
-# Gleditsch-Ward number: ISO 3166 alpha-2 code (-- for states that no longer exist and have
-# no current code) and the name as UCDP writes it after "Government of ". The states in
-# ACD 22.1 and ESD 18.1; UCDP keeps one actor for Russia and the Soviet Union, and one for
-# Serbia and Yugoslavia: they get the continuing state's code.
-GW = {int(gw): (iso if iso != "--" else None, name) for gw, iso, name in (
-    entry.strip().split(" ", 2) for entry in """
-    2 US United States of America; 20 CA Canada; 40 CU Cuba; 41 HT Haiti; 42 DO Dominican Republic;
-    52 TT Trinidad and Tobago; 55 GD Grenada; 70 MX Mexico; 90 GT Guatemala; 91 HN Honduras; 92 SV El Salvador;
-    93 NI Nicaragua; 94 CR Costa Rica; 95 PA Panama; 100 CO Colombia; 101 VE Venezuela; 115 SR Suriname;
-    130 EC Ecuador; 135 PE Peru; 140 BR Brazil; 145 BO Bolivia; 150 PY Paraguay; 155 CL Chile; 160 AR Argentina;
-    165 UY Uruguay; 200 GB United Kingdom; 205 IE Ireland; 210 NL Netherlands; 211 BE Belgium; 212 LU Luxembourg;
-    220 FR France; 225 CH Switzerland; 230 ES Spain; 235 PT Portugal; 260 DE Germany; 265 -- East Germany;
-    290 PL Poland; 305 AT Austria; 310 HU Hungary; 315 -- Czechoslovakia; 316 CZ Czech Republic; 317 SK Slovakia;
-    325 IT Italy; 338 MT Malta; 339 AL Albania; 341 ME Montenegro; 343 MK North Macedonia; 344 HR Croatia;
-    345 RS Serbia (Yugoslavia); 346 BA Bosnia-Herzegovina; 349 SI Slovenia; 350 GR Greece; 352 CY Cyprus;
-    355 BG Bulgaria; 359 MD Moldova; 360 RO Romania; 365 RU Russia (Soviet Union); 366 EE Estonia; 367 LV Latvia;
-    368 LT Lithuania; 369 UA Ukraine; 370 BY Belarus; 371 AM Armenia; 372 GE Georgia; 373 AZ Azerbaijan;
-    375 FI Finland; 380 SE Sweden; 385 NO Norway; 390 DK Denmark; 395 IS Iceland; 404 GW Guinea-Bissau;
-    420 GM Gambia; 432 ML Mali; 433 SN Senegal; 434 BJ Benin; 435 MR Mauritania; 436 NE Niger; 437 CI Ivory Coast;
-    438 GN Guinea; 439 BF Burkina Faso; 450 LR Liberia; 451 SL Sierra Leone; 452 GH Ghana; 461 TG Togo;
-    471 CM Cameroon; 475 NG Nigeria; 481 GA Gabon; 482 CF Central African Republic; 483 TD Chad; 484 CG Congo;
-    490 CD DR Congo (Zaire); 500 UG Uganda; 501 KE Kenya; 510 TZ Tanzania; 516 BI Burundi; 517 RW Rwanda;
-    520 SO Somalia; 522 DJ Djibouti; 530 ET Ethiopia; 531 ER Eritrea; 540 AO Angola; 541 MZ Mozambique;
-    551 ZM Zambia; 552 ZW Zimbabwe (Rhodesia); 553 MW Malawi; 560 ZA South Africa; 565 NA Namibia; 570 LS Lesotho;
-    571 BW Botswana; 580 MG Madagascar; 581 KM Comoros; 600 MA Morocco; 615 DZ Algeria; 616 TN Tunisia;
-    620 LY Libya; 625 SD Sudan; 626 SS South Sudan; 630 IR Iran; 640 TR Turkey; 645 IQ Iraq; 651 EG Egypt;
-    652 SY Syria; 660 LB Lebanon; 663 JO Jordan; 666 IL Israel; 670 SA Saudi Arabia; 678 YE Yemen (North Yemen);
-    680 -- South Yemen; 690 KW Kuwait; 692 BH Bahrain; 694 QA Qatar; 696 AE United Arab Emirates; 698 OM Oman;
-    700 AF Afghanistan; 701 TM Turkmenistan; 702 TJ Tajikistan; 703 KG Kyrgyzstan; 704 UZ Uzbekistan;
-    705 KZ Kazakhstan; 710 CN China; 712 MN Mongolia; 713 TW Taiwan; 731 KP North Korea; 732 KR South Korea;
-    740 JP Japan; 750 IN India; 751 -- Hyderabad; 760 BT Bhutan; 770 PK Pakistan; 771 BD Bangladesh;
-    775 MM Myanmar (Burma); 780 LK Sri Lanka; 790 NP Nepal; 800 TH Thailand; 811 KH Cambodia (Kampuchea);
-    812 LA Laos; 816 VN Vietnam (North Vietnam); 817 -- South Vietnam; 820 MY Malaysia; 830 SG Singapore;
-    835 BN Brunei; 840 PH Philippines; 850 ID Indonesia; 900 AU Australia; 910 PG Papua New Guinea;
-    920 NZ New Zealand; 940 SB Solomon Islands; 972 TO Tonga; 983 MH Marshall Islands; 986 PW Palau;
-    987 FM Federated States of Micronesia""".split(";"))}
-GW_BY_NAME = {name: gw for gw, (_, name) in GW.items()}
 
 # Precision code -> how many characters of YYYY-MM-DD the date is good for.
 _KEEP = {1: 10, 2: 7, 3: 7}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def government_country(name: str) -> str | None:
-    """ISO alpha-2 code of a "Government of X" that ``GW`` knows, else None."""
-    gw = GW_BY_NAME.get(name[len(GOVERNMENT):]) if name.startswith(GOVERNMENT) else None
-    return GW[gw][0] if gw is not None else None
 
 
 def split_names(cell: str, count: int) -> list[str] | None:
@@ -130,8 +84,8 @@ def _top_level(cell: str) -> list[str]:
     return [name for name in names if name]
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
-    with open(path, encoding="utf-8-sig", newline="") as stream:
+def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
+    with text_of(handle) as stream:
         header = read_header(stream, path, "the UCDP/PRIO Armed Conflict Dataset", COLUMNS)
         pairing, version = _first_pass(stream, header, path)
         source = _source(version)
@@ -139,8 +93,8 @@ def read(path: str, options: Options) -> Iterator[Record]:
         stream.seek(0)
         next(csv.reader(stream))
         for count, (where, row) in enumerate(read_rows(stream, header, path), start=1):
-            if options.tell is not None and count % 500 == 0:
-                options.tell(stream.buffer.raw.tell())  # type: ignore[attr-defined]
+            if options.progress is not None and count % 500 == 0:
+                options.progress()
             yield from (Record("statement", data, path, where)
                         for data in _statements(row, where, path, pairing, source["id"]))
     for text in pairing.notes():
@@ -160,40 +114,6 @@ def _source(version: str | None) -> dict[str, str]:
     return source
 
 
-def read_header(stream: IO[str], path: str, what: str, columns: tuple[str, ...], more: str = "") -> list[str]:
-    """The header line, checked for the ``columns`` a reader needs (UCDP's CSV files)."""
-    try:
-        header = [cell.strip() for cell in next(csv.reader(stream))]
-    except StopIteration:
-        raise InputError(f"empty file; expected {what} as CSV with a header line", file=path) from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path) from None
-    except csv.Error as e:
-        raise InputError(f"not valid CSV: {e}", file=path, record="line 1") from None
-    check_header(header, path)
-    for column in columns:
-        if column not in header:
-            raise InputError(f"missing column {column!r}; {what} has the columns {', '.join(columns)}{more}",
-                             file=path, record="line 1", field=column)
-    return header
-
-
-def read_rows(stream: IO[str], header: list[str], path: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """(``line N``, cells by column) per row after the header line; blank lines are skipped."""
-    reader = csv.reader(stream)  # a reader of its own: the header was read by another
-    try:
-        for line, row in located_rows(reader, len(header), path, first_line=2):
-            yield f"line {line}", dict(zip(header, (cell.strip() for cell in row)))
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text: byte {e.object[e.start]:#x}", file=path,
-                         record=f"line {2 + reader.line_num}") from None
-
-
-def is_id(text: str) -> bool:
-    """UCDP's ids are small numbers; the load report sorts them as such."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 def _ids(row: dict[str, str], column: str, where: str, path: str) -> list[str]:
     ids = [i.strip() for i in row[column].split(",")]
     if not all(is_id(i) for i in ids):
@@ -211,21 +131,6 @@ def _side(row: dict[str, str], side: str, where: str, path: str) -> tuple[list[s
                          f"{', '.join(ids)}: expected names separated by commas outside parentheses",
                          file=path, record=where, field=f"side_{side}")
     return ids, names
-
-
-def match_known(ids: Iterable[str], names: Iterable[str], known: dict[str, set[str]],
-                ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """Pair each id with the one name the file gives it elsewhere; UCDP lists ids and names
-    in different orders, so position says nothing. Returns pairs, ids left, names left."""
-    names_left, pairs, ids_left = list(names), [], []
-    for id_ in ids:
-        found = [n for n in names_left if n in known.get(id_, ())]
-        if len(found) == 1:
-            pairs.append((id_, found[0]))
-            names_left.remove(found[0])
-        else:
-            ids_left.append(id_)
-    return pairs, ids_left, names_left
 
 
 class Pairing:

@@ -32,17 +32,17 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.handles import text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import read_header, read_rows
+from allegiance.loaders.ucdp import ACTORS, GOVERNMENT, government_country, is_id, match_known
 from allegiance.loaders.untrusted import shown
-from allegiance.loaders.ucdp_acd import GOVERNMENT, government_country, is_id, match_known, read_header, read_rows
 
 DATASET = "ucdp-esd"
-# UCDP actor ids are shared by ACD and ESD: one namespace, so "ucdp:111" is the same
-# actor (Government of Libya) in both, and one alias entry (dataset: ucdp) maps it in both.
-ACTORS = "ucdp"
 # The codebook's kinds of support, in its order; the labels hold no commas, so a list reads clearly.
 KINDS = {"x": "troops as a secondary warring party", "p": "troop presence",
          "y": "access to infrastructure/joint operations", "w": "weapons", "m": "materiel and logistics",
@@ -53,8 +53,8 @@ COLUMNS = ("id", "active", "year", "actor_id", "actor_name", "actor_nonstate", "
 _SEPARATOR = re.compile(r",(?! )")  # between names; a name's own commas are followed by a space
 
 
-def read(path: str, options: Options) -> Iterator[Record]:
-    with open(path, encoding="utf-8-sig", newline="") as stream:
+def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
+    with text_of(handle) as stream:
         header = read_header(stream, path, "the UCDP External Support Dataset (actor-year)", COLUMNS, " (and others)")
         names = _Names(read_rows(stream, header, path), path)
         source = _source(path)
@@ -63,8 +63,8 @@ def read(path: str, options: Options) -> Iterator[Record]:
         next(csv.reader(stream))
         skipped: Counter[str] = Counter()
         for count, (where, row) in enumerate(read_rows(stream, header, path), start=1):
-            if options.tell is not None and count % 1000 == 0:
-                options.tell(stream.buffer.raw.tell())  # type: ignore[attr-defined]
+            if options.progress is not None and count % 1000 == 0:
+                options.progress()
             yield from (Record("statement", data, path, where)
                         for data in _statements(row, where, path, names, source["id"], skipped))
     for text in _notes(skipped, names):
