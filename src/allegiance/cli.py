@@ -224,33 +224,10 @@ def _echo_changes(report) -> None:
 
 
 def _write_unmapped(unmapped: list[dict[str, Any]], path: str) -> None:
-    """An alias file that loads as it is: each dataset name becomes an actor of yours with an
-    alias for that dataset; edit ids, names and types first, or map a name to an actor you
-    have by moving its alias there."""
-    import json
+    from allegiance.loaders.bundle import alias_file
 
-    def text(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
-
-    from allegiance.model.names import slug
-
-    lines = ["# Dataset names no alias maps, most used first. Loaded with --actors, each becomes an",
-             "# actor of yours that the dataset name maps to: edit ids, names and types first.",
-             "actors:"]
-    taken: set[str] = set()
-    for item in unmapped:
-        base = slug(item["name"]) or "actor"
-        actor_id = next(f"{base}-{n}" if n else base for n in range(len(taken) + 1)
-                        if (f"{base}-{n}" if n else base) not in taken)
-        taken.add(actor_id)
-        alias = ", ".join(f"{k}: {text(item[k])}" for k in ("dataset", "code", "name") if item[k])
-        lines += [f"  # {item['statements']:,} statements",
-                  f"  - id: {text(actor_id)}",
-                  f"    name: {text(item['name'])}",
-                  "    type: other",
-                  f"    aliases: [{{{alias}}}]"]
     with atomic_output(path) as temp:
-        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        temp.write_text(alias_file(unmapped), encoding="utf-8")
 
 
 class _LoadProgress:
@@ -472,7 +449,7 @@ def push(neo4j: str, store: str) -> None:
 def export(output: str, store: str, neo4j: str | None) -> None:
     """Write everything the store holds as JSON Lines that 'allegiance load' reads back:
     to rebuild a store for a new version of allegiance, or to move between backends."""
-    from allegiance.graph.base import export as export_store
+    from allegiance.pipeline import export as export_store
 
     if output != "-":
         refuse_store_file(output, store, "-o")

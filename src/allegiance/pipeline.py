@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from allegiance.graph.base import Changes, GraphStore, Progress
 from allegiance.graph.rows import known_day
@@ -163,3 +163,11 @@ def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = 
     write(target, assembler, counted(), report, progress)
     report.updated, report.replaced = assembler.updated, assembler.replaced
     return report
+
+
+def export(store: GraphStore, stream: IO[str]) -> int:
+    """Everything ``store`` holds as JSON Lines that ``load`` reads back (the same statement
+    ids). Returns the number of statements written."""
+    from allegiance.loaders.jsonl import write_jsonl
+
+    return write_jsonl(store.known(), store.statements(), stream)

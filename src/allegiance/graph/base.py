@@ -128,34 +128,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def export(store: GraphStore, stream) -> int:
-    """Everything ``store`` holds as JSON Lines that ``load`` reads back: sources, actors,
-    places, then statements. Returns the number of statements written."""
-    import json
-
-    known = store.known()
-
-    def line(data: dict[str, Any]) -> None:
-        stream.write(json.dumps({k: v for k, v in data.items() if v not in (None, (), [])},
-                                ensure_ascii=False) + "\n")
-
-    for s in sorted(known.sources.values(), key=lambda s: s.id):
-        line({"record": "source", "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
-              "published": str(s.published) if s.published else None, "reliability": s.reliability})
-    for a in sorted(known.actors.values(), key=lambda a: a.id):
-        line({"record": "actor", "id": a.id, "name": a.name, "type": a.type, "country": a.country,
-              "aliases": [*a.aliases, *(alias.as_dict() for alias in a.scoped)]})
-    for p in sorted(known.places.values(), key=lambda p: p.id):
-        line({"record": "place", "id": p.id, "name": p.name, "aliases": list(p.aliases), "country": p.country,
-              "lat": p.lat, "lon": p.lon})
-    count = 0
-    for st in store.statements():
-        line({"subject": st.subject, "relation": st.relation, "object": st.object, "kind": st.kind,
-              "start": str(st.start) if st.start else None, "end": str(st.end) if st.end else None,
-              "on": str(st.on) if st.on else None, "source": st.source, "quote": st.quote,
-              "confidence": st.confidence, "claimed_by": st.claimed_by, "negated": st.negated or None,
-              "record": st.record, "weight": st.weight})
-        count += 1
-    return count

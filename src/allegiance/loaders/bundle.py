@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders.handles import text_of
@@ -70,3 +70,31 @@ def _records(document: object, name: str, surrogates: bool) -> Iterator[Record]:
             if surrogates:
                 refuse_lone_surrogates(item, name, where)
             yield Record(kind, dict(item), name, where)
+
+
+def alias_file(unmapped: list[dict[str, Any]]) -> str:
+    """An alias file that loads as it is, for the dataset names a load could not map
+    (``LoadReport.unmapped``): each becomes an actor of yours with an alias for that
+    dataset; edit ids, names and types first, or map a name to an actor you have by moving
+    its alias there."""
+    from allegiance.model.names import slug
+
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+    lines = ["# Dataset names no alias maps, most used first. Loaded with --actors, each becomes an",
+             "# actor of yours that the dataset name maps to: edit ids, names and types first.",
+             "actors:"]
+    taken: set[str] = set()
+    for item in unmapped:
+        base = slug(item["name"]) or "actor"
+        actor_id = next(f"{base}-{n}" if n else base for n in range(len(taken) + 1)
+                        if (f"{base}-{n}" if n else base) not in taken)
+        taken.add(actor_id)
+        alias = ", ".join(f"{k}: {text(item[k])}" for k in ("dataset", "code", "name") if item[k])
+        lines += [f"  # {item['statements']:,} statements",
+                  f"  - id: {text(actor_id)}",
+                  f"    name: {text(item['name'])}",
+                  "    type: other",
+                  f"    aliases: [{{{alias}}}]"]
+    return "\n".join(lines) + "\n"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, BinaryIO
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders.handles import text_of
@@ -14,6 +14,7 @@ from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 
 if TYPE_CHECKING:
     from allegiance.loaders import Options
+    from allegiance.model import Known, Statement
 
 
 def read_jsonl(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
@@ -41,3 +42,30 @@ def _read(stream: IO[str], name: str) -> Iterator[Record]:
             raise InputError(f"unknown record {shown(kind)}; expected one of {', '.join(KINDS)}", file=name,
                              record=where, field="record")
         yield Record(kind, data, name, where)
+
+
+def write_jsonl(known: Known, statements: Iterable[Statement], stream: IO[str]) -> int:
+    """Entities and statements as JSON Lines that ``read_jsonl`` reads back: sources, actors,
+    places, then statements. Returns the number of statements written."""
+    def line(data: dict[str, Any]) -> None:
+        stream.write(json.dumps({k: v for k, v in data.items() if v not in (None, (), [])},
+                                ensure_ascii=False) + "\n")
+
+    for s in sorted(known.sources.values(), key=lambda s: s.id):
+        line({"record": "source", "id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
+              "published": str(s.published) if s.published else None, "reliability": s.reliability})
+    for a in sorted(known.actors.values(), key=lambda a: a.id):
+        line({"record": "actor", "id": a.id, "name": a.name, "type": a.type, "country": a.country,
+              "aliases": [*a.aliases, *(alias.as_dict() for alias in a.scoped)]})
+    for p in sorted(known.places.values(), key=lambda p: p.id):
+        line({"record": "place", "id": p.id, "name": p.name, "aliases": list(p.aliases), "country": p.country,
+              "lat": p.lat, "lon": p.lon})
+    count = 0
+    for st in statements:
+        line({"subject": st.subject, "relation": st.relation, "object": st.object, "kind": st.kind,
+              "start": str(st.start) if st.start else None, "end": str(st.end) if st.end else None,
+              "on": str(st.on) if st.on else None, "source": st.source, "quote": st.quote,
+              "confidence": st.confidence, "claimed_by": st.claimed_by, "negated": st.negated or None,
+              "record": st.record, "weight": st.weight})
+        count += 1
+    return count
