@@ -29,9 +29,3 @@ def test_a_malformed_declaration_names_the_file(data, message):
         _relation_type(data, "x.yaml")
     assert str(info.value) == message
 
-
-def test_controls_is_the_only_exclusive_relation_type():
-    # The core queries look successors up on CONTROLS by name (an untyped pattern is too
-    # slow at scale): a new exclusive type must be added to them, and this test says so.
-    assert {name for name, t in relation_types().items() if t.exclusive} == {"controls"}, (
-        "a new exclusive relation type: add it to the successor lookup in queries/core/*.cypher")

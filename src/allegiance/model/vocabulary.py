@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import yaml
 
@@ -64,10 +65,16 @@ def _relation_type(data: object, origin: str) -> RelationType:
     )
 
 
+def _relations_folder() -> Traversable:
+    """The folder of relation type files: the package's (a test declares its own types by
+    pointing this elsewhere and clearing ``relation_types``' cache)."""
+    return resources.files("allegiance.schema").joinpath("relations")
+
+
 @cache
 def relation_types() -> dict[str, RelationType]:
     """Every declared relation type by name, read once from the package."""
-    folder = resources.files("allegiance.schema").joinpath("relations")
+    folder = _relations_folder()
     types: dict[str, RelationType] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):

@@ -53,7 +53,7 @@ STANDARD_PARAMS = ("as_of_lo", "as_of_hi", "known_at")
 _HEADER = re.compile(r"^//\s*(name|question|param|column|order)\b\s*(.*)$")
 _DECL = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?\s*(.*)$")
 _PARAM_USE = re.compile(r"\$(\w+)")
-_INCLUDE = re.compile(r"^//\s*include\b\s*:?\s*(.*)$")
+_INCLUDE = re.compile(r"^//\s*include\s*:\s*(.*)$")
 _FRAGMENT = re.compile(r"_[A-Za-z0-9_-]+")  # a file in the pack's folder, never a path
 _ARG = re.compile(r"(\w+)=([A-Za-z_]\w*)")
 _SLOT = re.compile(r"\{\{(.*?)\}\}")
@@ -135,7 +135,7 @@ def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, .
             lines.append((line, path, number))
             continue
         where = f"{path}, line {number}"
-        name, *pairs = match.group(1).split()
+        name, *pairs = match.group(1).split() or [""]
         args = [_ARG.fullmatch(pair) for pair in pairs]
         if not _FRAGMENT.fullmatch(name) or not all(args):
             raise QueryError(f"{where}: expected '// include: _FRAGMENT [NAME=NAME ...]', "
