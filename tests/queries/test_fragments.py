@@ -80,7 +80,8 @@ def test_a_pack_fragment_shadows_a_core_one(tmp_path):
 
 
 @pytest.mark.parametrize("line", ["// include: ../secret", "// include: _x r='a'", "// include: _x r=$actor",
-                                  "// include:", "// include: /etc/passwd"])
+                                  "// include:", "// include: /etc/passwd",
+                                  "// include: _x r=r\u00e9"])
 def test_an_include_names_a_fragment_and_names_only(tmp_path, line):
     assert refusal(tmp_path, q=f"// name: q\n{line}\nRETURN 1") == (
         f"{tmp_path / 'mine' / 'q.cypher'}, line 2: expected '// include: _FRAGMENT [NAME=NAME ...]', "

@@ -29,7 +29,7 @@ query. It is looked up in the query's own folder, then in the core pack, so a us
 can include the core fragments. A fragment may include others, and may name ``{{NAME}}``
 slots: ``{{exclusive}}`` is the labels of the exclusive relation types joined by ``|``
 (every relation label when none is exclusive, so the pattern stays valid), and the
-include line's ``NAME=VALUE`` pairs fill the others. Values are names (letters, digits,
+include line's ``NAME=NAME`` pairs fill the others. Those are names (ASCII letters, digits,
 ``_``), never text or ``$parameters``: a slot can only put a variable or a label from the
 vocabulary into a query. The engines, the guard and the Browser favorites all see the
 expanded text, and messages name the file and line each piece came from.
@@ -55,7 +55,7 @@ _DECL = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?\s*(.*)$")
 _PARAM_USE = re.compile(r"\$(\w+)")
 _INCLUDE = re.compile(r"^//\s*include\s*:\s*(.*)$")
 _FRAGMENT = re.compile(r"_[A-Za-z0-9_-]+")  # a file in the pack's folder, never a path
-_ARG = re.compile(r"(\w+)=([A-Za-z_]\w*)")
+_ARG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)")  # names only, never values
 _SLOT = re.compile(r"\{\{(.*?)\}\}")
 
 Line = tuple[str, str, int]  # text, the file it came from, its line there
@@ -136,8 +136,8 @@ def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, .
             continue
         where = f"{path}, line {number}"
         name, *pairs = match.group(1).split() or [""]
-        args = [_ARG.fullmatch(pair) for pair in pairs]
-        if not _FRAGMENT.fullmatch(name) or not all(args):
+        args = [arg.groups() for pair in pairs if (arg := _ARG.fullmatch(pair))]
+        if not _FRAGMENT.fullmatch(name) or len(args) < len(pairs):
             raise QueryError(f"{where}: expected '// include: _FRAGMENT [NAME=NAME ...]', "
                              "a fragment's file name and names to fill its slots")
         found = next((f / f"{name}.cypher" for f in folders if (f / f"{name}.cypher").is_file()), None)
@@ -147,8 +147,7 @@ def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, .
         if str(found) in within:
             raise QueryError(f"{where}: {name!r} includes itself")
         slots = _vocabulary_slots()
-        for arg in args:
-            key, value = arg.groups()  # type: ignore[union-attr]
+        for key, value in args:
             if key in slots:
                 raise QueryError(f"{where}: {{{{{key}}}}} is filled by the vocabulary, not by an include")
             slots[key] = value
