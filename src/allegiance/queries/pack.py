@@ -23,15 +23,15 @@ nor LadybugDB sorts as a whole without ``CALL {}`` (which LadybugDB lacks).
     // include: _evidence
     // include: _holds r=r1
 
-stands for the lines of the fragment ``_evidence.cypher``, in the header (shared ``// column``
-lines) or in the Cypher. A fragment is a file whose name starts with ``_``; it is not a
-query. It is looked up in the query's own folder, then in the core pack, so a user's pack
-can include the core fragments. A fragment may include others, and may name ``{{NAME}}``
-slots: ``{{exclusive}}`` is the labels of the exclusive relation types joined by ``|``
-(every relation label when none is exclusive, so the pattern stays valid), and the
-include line's ``NAME=NAME`` pairs fill the others. Those are names (ASCII letters, digits,
-``_``), never text or ``$parameters``: a slot can only put a variable or a label from the
-vocabulary into a query. The engines, the guard and the Browser favorites all see the
+stand for the lines of the fragments ``_evidence.cypher`` and ``_holds.cypher``, in the
+header (shared ``// column`` lines) or in the Cypher. A fragment is a file whose name starts
+with ``_``; it is not a query. It is looked up in the query's own folder, then in the core
+pack, so a user's pack can include the core fragments. A fragment may include others, and
+may name ``{{NAME}}`` slots: ``{{exclusive}}`` is the labels of the exclusive relation types
+joined by ``|`` (every relation label when none is exclusive, so the pattern stays valid),
+and the include line's ``NAME=NAME`` pairs fill the others. Those are names (ASCII letters,
+digits, ``_``), never text or ``$parameters``: a slot can only put a variable or a label
+from the vocabulary into a query. The engines, the guard and the Browser favorites all see the
 expanded text, and messages name the file and line each piece came from.
 """
 
