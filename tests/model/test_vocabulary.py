@@ -36,13 +36,6 @@ def test_a_malformed_declaration_names_the_file(data, message):
     assert str(info.value) == message
 
 
-def test_controls_is_the_only_exclusive_relation_type():
-    # The core queries look successors up on CONTROLS by name (an untyped pattern is too
-    # slow at scale): a new exclusive type must be added to them, and this test says so.
-    assert {name for name, t in relation_types().items() if t.exclusive} == {"controls"}, (
-        "a new exclusive relation type: add it to the successor lookup in queries/core/*.cypher")
-
-
 # -- every type wholly as data ----------------------------------------------------------
 RELATIONS = Path(vocabulary.__file__).resolve().parent.parent / "schema" / "relations"
 A_TYPE = {
@@ -163,8 +156,6 @@ def test_folders_come_from_the_environment_by_default(tmp_path, monkeypatch):
      "one of ACTOR, CITES, CLAIMED_BY, META, OBJECT, PLACE, SOURCE, STATEMENT, SUBJECT, got 'CITES'"),
     ({"recognizes": RECOGNIZES.replace("label: RECOGNIZES", "label: SUPPORTS")},
      "{f}/recognizes.yaml: 'label' 'SUPPORTS' is the label of 'supports'"),
-    ({"recognizes": RECOGNIZES.replace("exclusive: false", "exclusive: true")},
-     "{f}/recognizes.yaml: 'exclusive': a new relation type cannot be exclusive yet"),
     ({"recognizes": RECOGNIZES.replace("  colour: '#ff8f00'\n", "")},
      "{f}/recognizes.yaml: missing key 'presentation.colour'"),
     ({"actor_types": "Warlord: A warlord.\n"},

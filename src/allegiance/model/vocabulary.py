@@ -219,9 +219,6 @@ def relation_types() -> dict[str, RelationType]:
             name = data.get("name") if isinstance(data, dict) else None
             base = types.get(name) if isinstance(name, str) else None
             rtype = _relation_type(data, origin, base)
-            if base is None and rtype.exclusive:
-                # the core queries look successors up on CONTROLS only (see queries/core)
-                raise SchemaError(f"{origin}: 'exclusive': a new relation type cannot be exclusive yet")
             clash = next((t.name for t in types.values() if t.label == rtype.label and t.name != name), None)
             if clash:
                 raise SchemaError(f"{origin}: 'label' {rtype.label!r} is the label of {clash!r}")

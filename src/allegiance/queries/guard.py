@@ -83,14 +83,18 @@ class Token(NamedTuple):
 
 
 def check_query(query: Query, *, write: bool = False) -> None:
-    check(query.cypher, query.path, line=query.line, write=write)
+    check(query.cypher, query.path, line=query.line, write=write, origins=query.origins)
 
 
-def check(cypher: str, path: str, *, line: int = 1, write: bool = False) -> None:
+def check(cypher: str, path: str, *, line: int = 1, write: bool = False,
+          origins: tuple[tuple[str, int], ...] = ()) -> None:
     """Raise ``QueryError`` naming the file, the line and the clause or function that a pack
-    query may not use; ``write`` allows the graph-writing clauses."""
+    query may not use; ``write`` allows the graph-writing clauses. ``origins`` (per line of
+    ``cypher``: file and line) name the fragment a refused line came from."""
     def refuse(token: Token, message: str) -> QueryError:
-        return QueryError(f"{path}, line {line + cypher.count(chr(10), 0, token.pos)}: refused: {message}")
+        at = cypher.count("\n", 0, token.pos)
+        file, number = origins[at] if at < len(origins) else (path, line + at)
+        return QueryError(f"{file}, line {number}: refused: {message}")
 
     def misplaced(i: int) -> QueryError:  # a word where a clause starts, that starts none
         return refuse(tokens[i], (_START if i == 0 else _NOT_A_CLAUSE).format(tokens[i].text))

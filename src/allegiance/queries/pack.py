@@ -19,6 +19,20 @@ as a partial date), set (a list, sorted), list, bool, int, float.
 sorts the rows by those columns after the query ran, nulls last, for a query whose
 Cypher cannot sort its own result: a ``UNION`` of anchored parts, which neither Neo4j
 nor LadybugDB sorts as a whole without ``CALL {}`` (which LadybugDB lacks).
+
+    // include: _evidence
+    // include: _holds r=r1
+
+stand for the lines of the fragments ``_evidence.cypher`` and ``_holds.cypher``, in the
+header (shared ``// column`` lines) or in the Cypher. A fragment is a file whose name starts
+with ``_``; it is not a query. It is looked up in the query's own folder, then in the core
+pack, so a user's pack can include the core fragments. A fragment may include others, and
+may name ``{{NAME}}`` slots: ``{{exclusive}}`` is the labels of the exclusive relation types
+joined by ``|`` (every relation label when none is exclusive, so the pattern stays valid),
+and the include line's ``NAME=NAME`` pairs fill the others. Those are names (ASCII letters,
+digits, ``_``), never text or ``$parameters``: a slot can only put a variable or a label
+from the vocabulary into a query. The engines, the guard and the Browser favorites all see the
+expanded text, and messages name the file and line each piece came from.
 """
 
 from __future__ import annotations
@@ -30,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from allegiance.exc import QueryError
+from allegiance.model import relation_types
 
 PARAM_TYPES = ("actor", "place", "entity", "relation", "date", "text", "int", "float", "bool")
 COLUMN_TYPES = ("id", "text", "date", "set", "list", "bool", "int", "float")
@@ -38,6 +53,12 @@ STANDARD_PARAMS = ("as_of_lo", "as_of_hi", "known_at")
 _HEADER = re.compile(r"^//\s*(name|question|param|column|order)\b\s*(.*)$")
 _DECL = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?\s*(.*)$")
 _PARAM_USE = re.compile(r"\$(\w+)")
+_INCLUDE = re.compile(r"^//\s*include\s*:\s*(.*)$")
+_FRAGMENT = re.compile(r"_[A-Za-z0-9_-]+")  # a file in the pack's folder, never a path
+_ARG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)")  # names only, never values
+_SLOT = re.compile(r"\{\{(.*?)\}\}")
+
+Line = tuple[str, str, int]  # text, the file it came from, its line there
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,7 @@ class Query:
     columns: list[Column] = field(default_factory=list)
     order: tuple[str, ...] = ()  # columns the runner sorts the rows by
     line: int = 1  # the file's line where the Cypher starts, for messages about it
+    origins: tuple[tuple[str, int], ...] = ()  # per line of ``cypher``: its file and line
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -81,29 +103,84 @@ def _default(text: str | None) -> Any:
     return text[1:-1] if text.startswith('"') else text
 
 
-def parse_query(text: str, path: str, pack: str) -> Query:
+def _core_folder() -> Path:
+    return Path(str(resources.files("allegiance.queries").joinpath("core")))
+
+
+def _vocabulary_slots() -> dict[str, str]:
+    """The slot names the vocabulary fills: labels only, which come from the schema."""
+    types = relation_types().values()
+    exclusive = [t.label for t in types if t.exclusive] or [t.label for t in types]
+    return {"exclusive": "|".join(exclusive)}
+
+
+def _fill(text: str, path: str, slots: dict[str, str]) -> str:
+    """A fragment's text with its ``{{NAME}}`` slots filled, or an error naming the slot."""
+    lines = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for slot in _SLOT.findall(line):
+            if slot.strip() not in slots:
+                raise QueryError(f"{path}, line {number}: unknown slot {{{{{slot.strip()}}}}}; "
+                                 f"this include fills {', '.join(sorted(slots))}")
+        lines.append(_SLOT.sub(lambda match: slots[match.group(1).strip()], line))
+    return "\n".join(lines)
+
+
+def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, ...] = ()) -> list[Line]:
+    """The lines of ``text`` with every ``// include:`` line replaced by its fragment's."""
+    lines: list[Line] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _INCLUDE.match(line.strip())
+        if match is None:
+            lines.append((line, path, number))
+            continue
+        where = f"{path}, line {number}"
+        name, *pairs = match.group(1).split() or [""]
+        args = [arg.groups() for pair in pairs if (arg := _ARG.fullmatch(pair))]
+        if not _FRAGMENT.fullmatch(name) or len(args) < len(pairs):
+            raise QueryError(f"{where}: expected '// include: _FRAGMENT [NAME=NAME ...]', "
+                             "a fragment's file name and names to fill its slots")
+        found = next((f / f"{name}.cypher" for f in folders if (f / f"{name}.cypher").is_file()), None)
+        if found is None:
+            raise QueryError(f"{where}: no fragment {name!r} ({name}.cypher in "
+                             f"{' or '.join(str(f) for f in folders)})")
+        if str(found) in within:
+            raise QueryError(f"{where}: {name!r} includes itself")
+        slots = _vocabulary_slots()
+        for key, value in args:
+            if key in slots:
+                raise QueryError(f"{where}: {{{{{key}}}}} is filled by the vocabulary, not by an include")
+            slots[key] = value
+        filled = _fill(_read(found), str(found), slots)
+        lines += expand(filled, str(found), folders, within + (str(found),))
+    return lines
+
+
+def parse_query(text: str, path: str, pack: str, folders: tuple[Path, ...] | None = None) -> Query:
+    """The query in ``text``; its includes are looked up in ``folders`` (by default the
+    query's own folder, then the core pack)."""
+    if folders is None:
+        folders = tuple(dict.fromkeys((Path(path).parent, _core_folder())))
     name, question = Path(path).stem, ""
     params: list[Param] = []
     columns: list[Column] = []
     order: tuple[str, ...] = ()
-    body: list[str] = []
-    first = 1
-    for number, line in enumerate(text.splitlines(), start=1):
+    body: list[Line] = []
+    for line, origin, number in expand(text, path, folders):
         stripped = line.strip()
         if body or stripped and not stripped.startswith("//"):
-            if not body:
-                first = number
-            body.append(line)  # the header ends at the first line of Cypher
+            body.append((line, origin, number))  # the header ends at the first line of Cypher
             continue
         match = _HEADER.match(stripped)
         if match is None:
             continue  # a blank line or a free comment in the header
         key, rest = match.groups()
         rest = rest.lstrip(":").strip() if key in ("name", "question", "order") else rest.strip()
+        where = f"{origin}, line {number}"
         if key == "order":
             order = tuple(c.strip() for c in rest.split(","))
             if not all(re.fullmatch(r"\w+", c) for c in order):
-                raise QueryError(f"{path}, line {number}: expected '// order: COLUMN, COLUMN, ...'")
+                raise QueryError(f"{where}: expected '// order: COLUMN, COLUMN, ...'")
         elif key == "name":
             name = rest
         elif key == "question":
@@ -112,13 +189,15 @@ def parse_query(text: str, path: str, pack: str) -> Query:
             decl = _DECL.match(rest)
             types = PARAM_TYPES if key == "param" else COLUMN_TYPES
             if not decl or decl.group(2) not in types:
-                raise QueryError(f"{path}, line {number}: expected '// {key} NAME: TYPE', TYPE one of {', '.join(types)}")
+                raise QueryError(f"{where}: expected '// {key} NAME: TYPE', TYPE one of {', '.join(types)}")
             pname, ptype, default, help_ = decl.groups()
             if key == "param":
                 params.append(Param(pname, ptype, _default(default), help_))
             else:
                 columns.append(Column(pname, ptype, help_))
-    cypher = "\n".join(body).strip()
+    while body and not body[-1][0].strip():
+        body.pop()  # trailing blank lines; the first line of the body is never blank
+    cypher = "\n".join(line for line, _, _ in body).strip()
     if not cypher:
         raise QueryError(f"{path}: no Cypher after the header")
     undeclared = [c for c in order if c not in {col.name for col in columns}]
@@ -130,7 +209,9 @@ def parse_query(text: str, path: str, pack: str) -> Query:
     for used in _PARAM_USE.findall(cypher):
         if used not in declared:
             raise QueryError(f"{path}: the query uses ${used}, which its header does not declare")
-    return Query(name, question, cypher, path, pack, params, columns, order, first)
+    first = body[0][2] if body[0][1] == path else 1
+    return Query(name, question, cypher, path, pack, params, columns, order, first,
+                 tuple((origin, number) for _, origin, number in body))
 
 
 def _read(path: Path) -> str:
@@ -150,9 +231,12 @@ def load_pack(folder: str | Path, pack: str | None = None) -> dict[str, Query]:
     folder = Path(folder)
     if not folder.is_dir():
         raise QueryError(f"{folder}: not a folder of .cypher files")
+    folders = tuple(dict.fromkeys((folder, _core_folder())))
     queries: dict[str, Query] = {}
     for path in sorted(folder.glob("*.cypher")):
-        query = parse_query(_read(path), str(path), pack or folder.name)
+        if path.name.startswith("_"):
+            continue  # a fragment, which queries include
+        query = parse_query(_read(path), str(path), pack or folder.name, folders)
         if query.name in queries:
             raise QueryError(f"{path}: a query named {query.name!r} is already in {queries[query.name].path}")
         queries[query.name] = query
@@ -162,7 +246,7 @@ def load_pack(folder: str | Path, pack: str | None = None) -> dict[str, Query]:
 
 
 def core_pack() -> dict[str, Query]:
-    return load_pack(Path(str(resources.files("allegiance.queries").joinpath("core"))), "core")
+    return load_pack(_core_folder(), "core")
 
 
 def all_queries(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Query]:
