@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from allegiance.analysis.report import situation_report
+from allegiance.report import situation_report
 from allegiance.cli import cli
 from allegiance.exc import StoreError
 from allegiance.pipeline import load

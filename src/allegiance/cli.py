@@ -380,26 +380,20 @@ def list_queries(fmt: str, favorites: str | None, packs: tuple[str, ...]) -> Non
             click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.help}")
 
 
-def _snapshot(graph, as_of: str | None, known_at: str | None):
-    from allegiance.queries.snapshot import snapshot
-
-    snap = snapshot(graph, as_of=as_of, known_at=known_at)
-    return snap.relations, snap.nodes, snap.sources
-
-
 @cli.command()
 @period_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @store_option
 def report(as_of: str | None, known_at: str | None, output: str | None, store: str, neo4j: str | None) -> None:
     """A situation report in markdown: every actor's backers, opponents, mediators, places held."""
-    from allegiance.analysis.report import situation_report
+    from allegiance.queries.snapshot import snapshot
+    from allegiance.report import snapshot_report
 
     if output:
         refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
-        rows, nodes, sources = _snapshot(graph, as_of, known_at)
-    text = situation_report(rows, nodes, sources, as_of=as_of, known_at=known_at)
+        snap = snapshot(graph, as_of=as_of, known_at=known_at)
+    text = snapshot_report(snap)
     if output:
         with atomic_output(output) as temp:
             temp.write_text(text, encoding="utf-8")
@@ -415,13 +409,14 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
 @store_option
 def viz(as_of: str | None, known_at: str | None, output: str, title: str, store: str, neo4j: str | None) -> None:
     """An interactive network page (pyvis) that works offline: hover an edge for dates and sources."""
-    from allegiance.viz.network import write_page
+    from allegiance.queries.snapshot import snapshot
+    from allegiance.viz.network import snapshot_page
 
     refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
-        rows, nodes, sources = _snapshot(graph, as_of, known_at)
-    path = write_page(rows, nodes, sources, output, title=title, as_of=as_of)
-    click.echo(f"Wrote {path}: {len(rows)} relations", err=True)
+        snap = snapshot(graph, as_of=as_of, known_at=known_at)
+    path = snapshot_page(snap, output, title=title)
+    click.echo(f"Wrote {path}: {len(snap.relations)} relations", err=True)
 
 
 @cli.command()

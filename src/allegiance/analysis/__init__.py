@@ -1,1 +1,1 @@
-"""Pure analysis functions over query rows: the situation report."""
+"""Analyses over the resolved relations: pure functions of data (networkx style), no store."""

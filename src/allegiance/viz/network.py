@@ -20,12 +20,16 @@ import os
 import pathlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 from html.parser import HTMLParser
 
 from pyvis.network import Network
 
 from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
+
+if TYPE_CHECKING:
+    from allegiance.queries.snapshot import Snapshot
 
 
 class _Colours(Mapping[str, str]):
@@ -102,6 +106,11 @@ def write_page(rows, nodes, sources, path, *, title="allegiance", as_of=None) ->
     with atomic_output(out) as temp:  # a failed write keeps the earlier page
         temp.write_text(page, encoding="utf-8")
     return out
+
+
+def snapshot_page(snap: Snapshot, path, *, title="allegiance") -> pathlib.Path:
+    """``write_page`` of a snapshot (``queries.snapshot.snapshot``), as of its date."""
+    return write_page(snap.relations, snap.nodes, snap.sources, path, title=title, as_of=snap.as_of)
 
 
 def _check_args(rows, nodes, sources, path, title, as_of):

@@ -10,10 +10,13 @@ URLs become links.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allegiance.model.vocabulary import presentation_order
 from allegiance.render import markdown_code, markdown_link, markdown_text
+
+if TYPE_CHECKING:
+    from allegiance.queries.snapshot import Snapshot
 
 
 def _lines() -> list[tuple[tuple[str, str], str]]:
@@ -93,3 +96,8 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
             out.append(f"{number}. " + ". ".join(parts) + f" ({markdown_code(source_id)})")
         out.append("")
     return "\n".join(out)
+
+
+def snapshot_report(snap: Snapshot) -> str:
+    """``situation_report`` of a snapshot (``queries.snapshot.snapshot``), as of its date."""
+    return situation_report(snap.relations, snap.nodes, snap.sources, as_of=snap.as_of, known_at=snap.known_at)

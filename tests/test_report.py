@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from allegiance.analysis.report import situation_report
+from allegiance.report import situation_report
 from allegiance.cli import cli
 
 NODES = {
