@@ -106,7 +106,7 @@ def _format_option(default: str = "table"):
 
 # The password scripts/neo4j-local gives a development server: the CLI's default, so that
 # the README's commands work as written. The library has no default password.
-DEV_PASSWORD = "allegiance-dev"
+DEV_PASSWORD = "allegiance-dev"  # noqa: S105 - a public development default, documented
 
 
 def _open(store: str, neo4j: str | None, *, read_only: bool, for_load: bool = False):
@@ -170,8 +170,8 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     """
     import json
 
-    from allegiance.pipeline import load as load_files
     from allegiance.loaders import Options
+    from allegiance.pipeline import load as load_files
 
     if unmapped_out:
         refuse_store_file(unmapped_out, store, "--unmapped")

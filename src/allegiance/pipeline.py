@@ -91,7 +91,7 @@ def load(
 
     def records() -> Iterator[Record]:
         before = 0
-        for (path, path_fmt), size in zip(inputs, sizes):
+        for (path, path_fmt), size in zip(inputs, sizes, strict=False):
             def tell(position: int, before: int = before) -> None:
                 if progress is not None:
                     progress("read", report.read, before + position, total)

@@ -164,7 +164,7 @@ def _table(header: list[str], cells: list[list[str]], lists: list[int]) -> str:
     def fit(text: str, width: int) -> str:
         return text if len(text) <= width else text[: width - 1] + "…"
 
-    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(header, widths)).rstrip(),
+    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines += ["  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in cells]
     return "\n".join(lines)

@@ -68,7 +68,8 @@ def situation_report(rows: list[dict[str, Any]], nodes: dict[str, dict[str, Any]
             other = row["object"] if role == "subject" else row["subject"]
             detail = ", ".join([*map(markdown_text, row.get("kinds", [])), _span(row)])
             flag = " **(contested)**" if row.get("contested") else ""
-            lines_of[row[role]][row["relation"], role].append(f"{shown(other)} ({detail}){flag} {cite(row.get('sources', []))}")
+            cited = cite(row.get("sources", []))
+            lines_of[row[role]][row["relation"], role].append(f"{shown(other)} ({detail}){flag} {cited}")
 
     title = f"# Situation report, as of {markdown_text(as_of)}" if as_of else "# Situation report, whole record"
     out = [title, ""]

@@ -103,16 +103,16 @@ def _slice(store: GraphStore, prefix: str | None, types: dict[str, RelationType]
         return f"{key} STARTS WITH $prefix", {"prefix": prefix}
 
     condition, params = where("s.id")
-    columns, rows = store.run(f"MATCH (s:Statement) WHERE {condition} RETURN "
+    _, rows = store.run(f"MATCH (s:Statement) WHERE {condition} RETURN "
                               + ", ".join(f"s.{f} AS {f}" for f in STATEMENT_FIELDS), params)
-    statements = {row[0]: dict(zip(STATEMENT_FIELDS, row)) for row in rows}
+    statements = {row[0]: dict(zip(STATEMENT_FIELDS, row, strict=False)) for row in rows}
     edges: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     condition, params = where("r.statement")
     for rtype in types.values():
         _, rows = store.run(f"MATCH (a)-[r:{rtype.label}]->(b) WHERE {condition} RETURN a.id, b.id, "
                             + ", ".join(f"r.{f}" for f in EDGE_FIELDS), params)
         for row in rows:
-            edge = dict(zip(("from", "to", *EDGE_FIELDS), row))
+            edge = dict(zip(("from", "to", *EDGE_FIELDS), row, strict=False))
             edges.setdefault(edge["statement"], []).append((rtype.label, edge))
     return statements, edges
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from allegiance.exc import QueryError, StoreError
-from allegiance.graph import lockfile
+from allegiance.graph import lockfile, vocabulary_memory
 from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
@@ -33,9 +33,7 @@ from allegiance.graph.rows import (
     statement_row,
 )
 from allegiance.graph.spool import copy_source, load_folder
-from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
-
 
 LOCK_TIMEOUT = 120.0
 
@@ -311,7 +309,7 @@ class EmbeddedStore(GraphStore):
         for row in self._rows("MATCH (s:Statement) RETURN " + ", ".join(f"s.{f}" for f in STATEMENT_FIELDS)
                               + " ORDER BY s.id"):
             try:
-                yield statement_from_row(dict(zip(STATEMENT_FIELDS, row)))
+                yield statement_from_row(dict(zip(STATEMENT_FIELDS, row, strict=False)))
             except (ValueError, TypeError) as e:
                 raise self._damaged(f"statement {row[0]} cannot be read ({e})") from e
 
@@ -396,7 +394,8 @@ class EmbeddedStore(GraphStore):
         if changed:
             columns = [c.split() for c in NODE_TABLES[table].split(", ") if not c.startswith("PRIMARY")]
             names = [name for name, _ in columns]
-            rows = [dict(zip(names, (None if v is None else v if not isinstance(v, PartialDate) else str(v) for v in row(e)))) for e in changed]
+            rows = [dict(zip(names, (str(v) if isinstance(v, PartialDate) else v for v in row(e)), strict=False))
+                    for e in changed]
             # CAST: a column that is null in every row arrives as STRING, which LadybugDB
             # will not store in a DOUBLE or INT64 column.
             assignments = ", ".join(f"n.{name} = CAST(row.{name} AS {kind})" for name, kind in columns[1:])
@@ -426,7 +425,8 @@ class EmbeddedStore(GraphStore):
         day = known_day(source)
         conn.execute("MATCH (s:Statement) WHERE s.source = $id SET s.known = $day", {"id": source.id, "day": day})
         for rtype in relation_types().values():
-            conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day", {"id": source.id, "day": day})
+            conn.execute(f"MATCH ()-[r:{rtype.label}]->() WHERE r.source = $id SET r.known = $day",
+                         {"id": source.id, "day": day})
 
 
 class _Writer(StoreWriter):

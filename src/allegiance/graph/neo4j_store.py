@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from allegiance.exc import QueryError, StoreError
+from allegiance.graph import vocabulary_memory
 from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
@@ -41,10 +42,8 @@ from allegiance.graph.rows import (
     statement_from_row,
     statement_row,
 )
-from allegiance.graph import vocabulary_memory
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
-
 
 BATCH = 5_000
 WRITERS = 2  # batches in flight at once
@@ -131,7 +130,7 @@ class Neo4jStore(GraphStore):
             self._driver = driver or neo4j.GraphDatabase.driver(
                 uri, auth=None if password is None else (self.user, password), notifications_min_severity="OFF")
             self._driver.verify_connectivity()
-        except Exception as e:  # noqa: BLE001 - mapped to our own error below, or re-raised
+        except Exception as e:
             self.close()
             raise self._translate(e) from e
         try:
@@ -166,7 +165,7 @@ class Neo4jStore(GraphStore):
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return self._attempt(cypher, params or {}, write)
-            except Exception as e:  # noqa: BLE001 - retried, or mapped to our own error
+            except Exception as e:
                 if not self._transient(e):
                     raise self._translate(e) from e
                 if attempt == ATTEMPTS:
@@ -238,7 +237,7 @@ class Neo4jStore(GraphStore):
 
     # -- reading -----------------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
-        records, summary, keys = self._execute(cypher, params, write=write)
+        records, _, keys = self._execute(cypher, params, write=write)
         return list(keys), [[_native(v) for v in r.values()] for r in records]
 
     def known(self) -> Known:

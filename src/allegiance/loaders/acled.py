@@ -37,8 +37,8 @@ from typing import IO, BinaryIO, NamedTuple
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
-from allegiance.loaders.tabular import check_header, located_rows, packaged_table
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import check_header, located_rows, packaged_table
 from allegiance.loaders.untrusted import shown
 from allegiance.model.names import slug
 

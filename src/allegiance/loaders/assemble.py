@@ -106,7 +106,8 @@ class Assembler:
             other = self._kinds.get(entity.id)
             if other is not None and other != kind:
                 article = "an" if other == "actor" else "a"
-                raise InputError(f"id {entity.id!r} is already used by {article} {other}", file=file, record=where, field="id")
+                raise InputError(f"id {entity.id!r} is already used by {article} {other}", file=file, record=where,
+                                 field="id")
             self._kinds[entity.id] = kind
         table = {"actor": self.actors, "place": self.places, "source": self.sources}[kind]
         if origin is not None:
@@ -273,7 +274,7 @@ class Assembler:
             "claimed_by": claimed_by, "negated": record.flag("negated"),
             "record": record.text("record"), "weight": record.whole("weight"),
         }
-        for object_id, ref in zip(object_ids, objects):
+        for object_id, ref in zip(object_ids, objects, strict=False):
             if object_id == subject:
                 if isinstance(ref, DatasetRef) or isinstance(record.data.get("subject"), DatasetRef):
                     # Two dataset names an alias file maps to one actor (a unit and its army):

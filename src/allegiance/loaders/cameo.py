@@ -29,11 +29,11 @@ from typing import Any, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.cameo_layouts import Layout, detect
+from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import not_utf8
 from allegiance.loaders.untrusted import INT64_MAX, shown
-from allegiance.loaders.cameo_layouts import Layout, detect
-from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
 from allegiance.model import relation_types
 from allegiance.model.names import slug
 
@@ -128,7 +128,7 @@ class _Events:
         self.first_day = self.last_day = 0
         self.iso: dict[int, str] = {}  # day ordinal -> YYYY-MM-DD, made once a day
 
-    def parse(self, lines: Iterator[bytes], n: int, position: int, options: Options) -> None:
+    def parse(self, lines: Iterator[bytes], first: int, position: int, options: Options) -> None:
         """Pass 1: each row to a few integers, or to a count of what was not mapped."""
         lay, report, progress = self.layout, self.report, options.progress
         days: dict[bytes, int] = {}
@@ -137,7 +137,7 @@ class _Events:
         unmapped, mapped = report["unmapped"], Counter()
         width, need, event_key = lay.width, lay.need, lay.event_key
         rows = 0
-        for n, raw in enumerate(lines, start=n):
+        for n, raw in enumerate(lines, start=first):  # n: the line number
             start = position
             position += len(raw)
             if progress is not None and n % _TELL_EVERY == 0:
@@ -307,7 +307,7 @@ class _Events:
         """Each group's events by day, cut where the gap exceeds gap_days; a run is a statement."""
         group, day, gap = self.group, self.day, options.gap_days
         span = 1 << 23  # past any day ordinal (date.max is 3,652,059)
-        packed = [g * span + d for g, d in zip(group, day)]
+        packed = [g * span + d for g, d in zip(group, day, strict=False)]
         order = sorted(range(len(packed)), key=packed.__getitem__)  # stable: file order within a day
         del packed
         run: list[int] = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allegiance.exc import InputError
 
+
 def _gdelt_header(adm2: bool, url: bool) -> tuple[str, ...]:
     """GDELT's event columns in codebook order; 2.0 adds ADM2Code to each location."""
     actor = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",

@@ -18,6 +18,7 @@ from allegiance.loaders.yaml_loader import load_yaml
 from allegiance.model import actor_types, relation_types
 from allegiance.model.names import name_key
 
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     code: str

@@ -73,7 +73,7 @@ def _read(stream: IO[str], name: str) -> Iterator[Record]:
             )
     for start, row in located_rows(reader, len(header), name, reader.line_num + 1):
         where = f"line {start}"
-        data = {column: cell for column, cell in zip(header, row) if cell.strip()}
+        data = {column: cell for column, cell in zip(header, row, strict=False) if cell.strip()}
         if kind != "statement":
             yield Record(kind, data, name, where)
             continue

@@ -35,9 +35,9 @@ from typing import BinaryIO
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders import Options
-from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
 from allegiance.loaders.handles import open_input, text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
+from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
 from allegiance.loaders.untrusted import shown
 from allegiance.model import PartialDate, actor_types
 from allegiance.model.partial_date import DAY, MONTH

@@ -78,7 +78,7 @@ def read_rows(stream: IO[str], header: list[str], path: str) -> Iterator[tuple[s
     reader = csv.reader(stream)  # a reader of its own: the header was read by another
     try:
         for line, row in located_rows(reader, len(header), path, first_line=2):
-            yield f"line {line}", dict(zip(header, (cell.strip() for cell in row)))
+            yield f"line {line}", dict(zip(header, (cell.strip() for cell in row), strict=False))
     except UnicodeDecodeError as e:
         raise not_utf8(e, path, f"line {2 + reader.line_num}") from None
 
@@ -98,7 +98,7 @@ def parse_table(text: str, origin: str, cells: dict[str, tuple[str, str]], key: 
     table: list[dict[str, str]] = []
     first: dict[str, int] = {}
     for line, row in located_rows(rows, len(header), origin, first_line=2):
-        values = dict(zip(header, row))
+        values = dict(zip(header, row, strict=False))
         for column, pattern in patterns.items():
             if not pattern.fullmatch(values[column]):
                 raise InputError(f"expected {cells[column][1]}, got {shown(values[column])}",

@@ -106,7 +106,7 @@ class _Names:
         """(code, name) per supporter: in the file's order where the counts agree."""
         ids, names = _lists(row)
         if len(ids) == len(names):
-            return list(zip(ids, names))
+            return list(zip(ids, names, strict=False))
         pairs, ids_left, names_left = match_known(ids, names, self.names)
         if len(ids_left) == 1 and len(names_left) == 1:
             return [*pairs, (ids_left[0], names_left[0])]

@@ -4,4 +4,5 @@ from allegiance.model.entities import Actor, Known, Place, ScopedAlias, Source, 
 from allegiance.model.partial_date import PartialDate
 from allegiance.model.vocabulary import RelationType, actor_types, relation_types
 
-__all__ = ["Actor", "Known", "Place", "PartialDate", "RelationType", "ScopedAlias", "Source", "Statement", "actor_types", "relation_types"]
+__all__ = ["Actor", "Known", "PartialDate", "Place", "RelationType", "ScopedAlias", "Source", "Statement", "actor_types",
+           "relation_types"]

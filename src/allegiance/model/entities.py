@@ -100,7 +100,8 @@ class Statement:
             self.source, self.quote, self.claimed_by, self.negated,
         ) + ((self.record,) if self.record is not None else ())  # ids of earlier statements stay as they were
         text = "\x1f".join("" if p is None else str(p) for p in parts)
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+        # An identity, not a secret: SHA-1 keeps every stored id as it was.
+        return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 
     @property
     def lo(self) -> int:

@@ -127,7 +127,7 @@ def check(cypher: str, path: str, *, line: int = 1, write: bool = False,
                 brackets.append(tok.text)
             elif tok.text in ")]}" and brackets:
                 brackets.pop()
-            ended = tok.text in ")]}" or tok.text == "*" and (prev.text == "(" or prev.text.upper() in _STAR)
+            ended = tok.text in ")]}" or (tok.text == "*" and (prev.text == "(" or prev.text.upper() in _STAR))
             clause_start = tok.text == "{"
             continue
         if tok.kind not in ("word", "name"):

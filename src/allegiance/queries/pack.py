@@ -152,7 +152,7 @@ def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, .
                 raise QueryError(f"{where}: {{{{{key}}}}} is filled by the vocabulary, not by an include")
             slots[key] = value
         filled = _fill(_read(found), str(found), slots)
-        lines += expand(filled, str(found), folders, within + (str(found),))
+        lines += expand(filled, str(found), folders, (*within, str(found)))
     return lines
 
 
@@ -168,7 +168,7 @@ def parse_query(text: str, path: str, pack: str, folders: tuple[Path, ...] | Non
     body: list[Line] = []
     for line, origin, number in expand(text, path, folders):
         stripped = line.strip()
-        if body or stripped and not stripped.startswith("//"):
+        if body or (stripped and not stripped.startswith("//")):
             body.append((line, origin, number))  # the header ends at the first line of Cypher
             continue
         match = _HEADER.match(stripped)

@@ -118,7 +118,7 @@ def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dic
     out = []
     for row in rows:
         item = {}
-        for column, value in zip(columns, row):
+        for column, value in zip(columns, row, strict=False):
             kind = types.get(column)
             if kind == "date":
                 value = decode_bound(value)

@@ -20,8 +20,8 @@ import os
 import pathlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from pyvis.network import Network
 
