@@ -82,8 +82,8 @@ def load(
     from allegiance.loaders import read_records
     from allegiance.loaders.assemble import Assembler
 
-    assembler = Assembler(store.known(), create_missing=create_missing, replace=replace,
-                          stored=store.attributes())
+    stored = store.attributes()  # also every id the store holds: write() need not read them again
+    assembler = Assembler(store.known(), create_missing=create_missing, replace=replace, stored=stored)
     report = LoadReport(files=[*actors, *paths])
     inputs = [(path, None) for path in actors] + [(path, fmt) for path in paths]
     sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
@@ -106,7 +106,7 @@ def load(
         if progress is not None:
             progress("write", report.read, total, total)
 
-    write(store, assembler, counted(), report, progress)
+    write(store, assembler, counted(), report, progress, existing=set(stored))
     report.changed = len(assembler.restated)
     report.updated, report.replaced = assembler.updated, assembler.replaced
     report.created = assembler.created
@@ -119,10 +119,12 @@ def load(
 
 
 def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statement], report: LoadReport,
-          progress: Progress | None = None) -> None:
+          progress: Progress | None = None, *, existing: set[str] | None = None) -> None:
     """The statements the store lacks, each dated by when its source was known, then the
-    assembler's entities, through the store's writer; counts go to ``report``."""
-    existing = store.statement_ids()
+    assembler's entities, through the store's writer; counts go to ``report``. ``existing``:
+    the ids the store holds, when the caller has read them already."""
+    if existing is None:
+        existing = store.statement_ids()
     with store.writer() as writer:
         batch: list[tuple[Statement, int]] = []
         for statement in statements:
