@@ -3,8 +3,8 @@
 // param actor: actor           the actor (id, name or alias)
 // include: _relation_columns
 MATCH (s:Actor)-[r:OPPOSES]->(o:Actor)
-WHERE (s.id = $actor OR o.id = $actor)
-  AND r.known <= $known_at AND r.lo <= $as_of_hi AND r.hi >= $as_of_lo
+WHERE (s.id = $actor OR o.id = $actor) AND
+// include: _in_period r=r
 WITH s, o, r, r.hi AS hi
 // include: _relation_rows
 ORDER BY subject_name, object_name

@@ -19,8 +19,8 @@
 // column claimed_by: id
 // column confidence: float
 MATCH (st:Statement)
-WHERE st.subject = $subject AND st.relation = $relation AND st.object = $object
-  AND st.known <= $known_at AND st.lo <= $as_of_hi AND st.hi >= $as_of_lo
+WHERE st.subject = $subject AND st.relation = $relation AND st.object = $object AND
+// include: _in_period r=st
 OPTIONAL MATCH (src:Source) WHERE src.id = st.source
 RETURN st.id AS statement, st.subject AS subject, st.relation AS relation, st.object AS object,
        st.negated AS negated, st.kind AS kind,
