@@ -22,8 +22,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from allegiance.queries.browser import browser_favorites, write_favorites_zip
+from allegiance.queries.browser import DEFAULT_AS_OF, DEFAULT_EXAMPLES, browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
+from allegiance.queries.runner import bind, run_query
 
 from tests import neo4j_server
 from tests.conftest import ROOT, neo4j_server_or_fail, neo4j_with_example, unavailable
@@ -115,12 +116,13 @@ def _wait(driver, condition, what: str):
 
 def _newest_frame_text(driver, command_has: str):
     """A wait condition: the text of the newest frame once its command has ``command_has``
-    and it has finished (a result table or an error is shown)."""
+    (and is not the script that set the parameters) and it has finished (a result table or
+    an error is shown)."""
     def check(_):
         try:
             frame = driver.find_element(By.CSS_SELECTOR, '[data-testid="stream"] [data-testid="frame"]')
             command = frame.find_element(By.CSS_SELECTOR, '[data-testid="frameCommand"]').text.strip()
-            if command_has not in command:
+            if command_has not in command or ":param" in command:
                 return False
             # Finished: the status bar says "... completed after N ms" or "... completed in less
             # than 1 ms", the body "(no changes, no records)" (no status bar then), or an error shows.
@@ -152,12 +154,11 @@ def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
     """A user's steps, as the file's header says: paste the favorite, run it (parameters set,
     every statement succeeds), then delete the lines down to the last :param, run again and
     read the table."""
-    query = core_pack()[name]
     text = browser_favorites(core_pack())[f"{name}.cypher"]
     lines = text.splitlines()
     last_param = max(i for i, line in enumerate(lines) if line.startswith(":param"))
     # The Browser shows a command on one line: compare the query's first line, spaces collapsed.
-    first_line = " ".join(query.cypher.splitlines()[0].split())
+    first_line = " ".join(lines[last_param + 1].split())
     _paste(driver, text)
     _run(driver)
     statuses = _wait(driver, _script_statuses(driver, _statements(text)), f"the {name} script")
@@ -168,6 +169,26 @@ def _run_favorite_then_query(driver, name: str, expected: list[str]) -> str:
     missing = [item for item in expected if item not in shown]
     assert not missing, f"{name}: {missing} not in the result frame:\n{shown[:2000]}"
     return shown
+
+
+def _dates_on_screen(name: str, shown: str) -> None:
+    """The table shows each row's dates as the command line does, as text ("2020-05",
+    "unknown", "ongoing"), and none of the encoded bounds the store holds."""
+    query = core_pack()[name]
+    store = neo4j_with_example()
+    try:
+        given = {k: v for k, v in DEFAULT_EXAMPLES.get(name, {}).items() if k in {p.name for p in query.params}}
+        rows = run_query(store, query, given, as_of=DEFAULT_AS_OF)
+        _, raw = store.run(query.cypher, bind(query, store, given, as_of=DEFAULT_AS_OF))
+    finally:
+        store.close()
+    dates = [c.name for c in query.columns if c.type == "date"]
+    words = {"start": "unknown", "end": "ongoing"}
+    texts = {f'"{row[c] or words[c]}"' for row in rows for c in dates}
+    assert rows and texts, name
+    assert not [t for t in texts if t not in shown], f"{name}: {texts} not all in the result frame:\n{shown[:2000]}"
+    keys = {str(v) for row in raw for v in row if isinstance(v, int) and not isinstance(v, bool) and v > 9999}
+    assert keys and not [k for k in keys if k in shown], f"{name}: encoded bounds {keys} shown:\n{shown[:2000]}"
 
 
 def _statements(text: str) -> int:
@@ -207,9 +228,11 @@ def test_favorites_zip_lands_in_the_favorites_drawer(chromium, tmp_path):
 
 def test_pasted_favorites_run_and_show_their_tables(chromium):
     page = _page(chromium)
-    _run_favorite_then_query(page, "control", ["Government of National Accord", "al-Watiya Air Base"])
-    _run_favorite_then_query(page, "who-backs-whom", ["Turkey", "Government of National Accord", "gna",
-                                                      "Libyan National Army"])
+    shown = _run_favorite_then_query(page, "control", ["Government of National Accord", "al-Watiya Air Base"])
+    _dates_on_screen("control", shown)
+    shown = _run_favorite_then_query(page, "who-backs-whom", ["Turkey", "Government of National Accord", "gna",
+                                                              "Libyan National Army"])
+    _dates_on_screen("who-backs-whom", shown)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.save_screenshot(str(ARTIFACTS / "neo4j-browser.png"))
 

@@ -10,13 +10,15 @@ import re
 import zipfile
 from datetime import date
 
-from allegiance.queries.browser import DEFAULT_EXAMPLES, browser_favorites, day_expr, write_favorites_zip
-from allegiance.queries.pack import STANDARD_PARAMS, core_pack, load_pack
-from allegiance.queries.runner import bind
+from allegiance.model import PartialDate
+from allegiance.model.partial_date import (BOUND_SCALE, DAY, MONTH, OPEN_END, UNKNOWN_START, YEAR, cypher_bound_text,
+                                           cypher_span, decode_bound, encode_bound)
+from allegiance.queries.browser import DEFAULT_EXAMPLES, browser_cypher, browser_favorites, write_favorites_zip
+from allegiance.queries.pack import core_pack, load_pack
+from allegiance.queries.runner import bind, present, run_query
 from tests.conftest import neo4j_with_example
 
 PARAM_LINE = re.compile(r"^:param (\w+) => (.+);$")
-ISO_DATE = re.compile(r"date\('(\d{4}-\d{2}-\d{2})'\)")
 
 
 def _params(text: str) -> dict[str, str]:
@@ -40,25 +42,31 @@ def test_every_core_query_gets_a_file_named_by_its_first_line():
         assert files[f"{name}.cypher"].splitlines()[0] == f"// {name}: {query.question}"
 
 
-def test_every_parameter_the_query_uses_is_set():
+def test_the_parameters_are_the_command_lines_options_and_the_querys_own():
+    """A Browser user sets as_of, known_at and the query's parameters by name, as readable
+    values; the query computes every day number from them (no `$as_of_lo` is left to set)."""
     for name, query in core_pack().items():
         text = browser_favorites(core_pack())[f"{name}.cypher"]
-        used = set(re.findall(r"\$(\w+)", query.cypher))
+        assert set(_params(text)) == {"as_of", "known_at", *(p.name for p in query.params)}, name
+        used = set(re.findall(r"\$(\w+)", browser_cypher(query)))
         assert used <= set(_params(text)), name
-        assert set(STANDARD_PARAMS) <= set(_params(text)), name
+        assert "duration.inDays" not in text and not re.search(r"\$\w+_(lo|hi)\b", text), name
 
 
-def test_the_query_follows_the_params_unchanged():
+def test_the_query_follows_the_params():
     for name, query in core_pack().items():
         text = browser_favorites(core_pack())[f"{name}.cypher"]
         lines = text.splitlines()
         last_param = max(i for i, line in enumerate(lines) if line.startswith(":param"))
-        # Below the last :param: comments, then the query as written with a closing ';'.
+        # Below the last :param: comments, then the Browser's form of the query with a closing ';'.
         rest = lines[last_param + 1:]
-        body = len(query.cypher.splitlines())
-        assert "\n".join(rest[-body:]) == query.cypher + ";", name
+        body = len(browser_cypher(query).splitlines())
+        assert "\n".join(rest[-body:]) == browser_cypher(query) + ";", name
         assert all(line.startswith("//") for line in rest[:-body]), name
         assert all(line.startswith(("//", ":param")) for line in lines[:last_param + 1]), name
+        # Only queries with date columns are wrapped to show their dates as text.
+        wrapped = browser_cypher(query).startswith("CALL () {")
+        assert wrapped == any(c.type == "date" for c in query.columns), name
 
 
 def test_default_examples_are_the_libya_ids_and_may_2020():
@@ -71,23 +79,17 @@ def test_default_examples_are_the_libya_ids_and_may_2020():
         {"from": "'russia'", "to": "'lna'"}
     provenance = _params(files["provenance.cypher"])
     assert (provenance["subject"], provenance["relation"], provenance["object"]) == ("'turkey'", "'supports'", "'gna'")
-    who = _params(files["who-backs-whom.cypher"])
-    assert who["as_of_lo"] == day_expr(date(2020, 5, 1)) and who["as_of_hi"] == day_expr(date(2020, 5, 31))
-    assert who["known_at"] == "9999999"
-    changes = _params(files["changes.cypher"])
-    assert [ISO_DATE.findall(changes[k])[-1] for k in ("from_lo", "from_hi", "to_lo", "to_hi")] == \
-        ["2020-01-01", "2020-01-31", "2020-06-01", "2020-06-30"]
-    # every file tells the user to edit the dates
-    assert all("edit both dates" in text for text in files.values())
+    assert {k: _params(files["who-backs-whom.cypher"])[k] for k in ("as_of", "known_at")} == \
+        {"as_of": "'2020-05'", "known_at": "''"}
+    assert {k: _params(files["changes.cypher"])[k] for k in ("from", "to")} == {"from": "'2020-01'", "to": "'2020-06'"}
+    assert all("Dates are YYYY, YYYY-MM or YYYY-MM-DD" in text for text in files.values())
 
 
 def test_examples_override_and_quote_values():
     files = browser_favorites(core_pack(), {"backers": {"actor": "o'brien \\ co", "as_of": "2021",
                                                         "known_at": "2020-06"}})
     backers = _params(files["backers.cypher"])
-    assert backers["actor"] == r"'o\'brien \\ co'"
-    assert backers["as_of_lo"] == day_expr(date(2021, 1, 1)) and backers["as_of_hi"] == day_expr(date(2021, 12, 31))
-    assert backers["known_at"] == day_expr(date(2020, 6, 30))
+    assert backers == {"actor": r"'o\'brien \\ co'", "as_of": "'2021'", "known_at": "'2020-06'"}
     assert _params(files["opponents.cypher"])["actor"] == "'gna'"  # the defaults stay for the others
 
 
@@ -98,10 +100,20 @@ def test_a_pack_of_other_types_gets_fallback_values(tmp_path):
         "RETURN $n, $x, $b, $t, $d_lo, $d_hi, $e_lo, $e_hi, $who, $as_of_lo, $as_of_hi, $known_at\n",
         encoding="utf-8")
     params = _params(browser_favorites(load_pack(tmp_path))["typed.cypher"])
-    assert {k: params[k] for k in ("n", "x", "b", "t", "who")} == {"n": "0", "x": "0.0", "b": "false", "t": "''",
-                                                                   "who": "''"}
-    assert params["d_lo"] == day_expr(date(2020, 5, 1))  # a date without example: the --as-of span
-    assert (params["e_lo"], params["e_hi"]) == ("0", "9999999")  # an optional date left out: all time
+    assert params == {"n": "0", "x": "0.0", "b": "false", "t": "''", "who": "''", "as_of": "'2020-05'",
+                      "known_at": "''", "d": "'2020-05'", "e": "''"}  # a date without example: the --as-of one
+
+
+def test_a_trailing_order_by_moves_out_only_when_it_sorts_by_columns(tmp_path):
+    head = "// name: {}\n// column start: date\n// column who: id\nMATCH (s:Actor)-[r]->() RETURN r.lo_key AS start, s.id AS who\n"
+    (tmp_path / "a.cypher").write_text(head.format("a") + "ORDER BY start DESC, `who` LIMIT 3\n", encoding="utf-8")
+    (tmp_path / "b.cypher").write_text(head.format("b") + "ORDER BY s.name\n", encoding="utf-8")
+    (tmp_path / "c.cypher").write_text(head.format("c").replace("RETURN", "WITH r ORDER BY r.lo RETURN"), encoding="utf-8")
+    queries = load_pack(tmp_path)
+    # Sorted outside by the bounds, before they become text; the LIMIT goes with the ORDER BY.
+    assert "}\nWITH * ORDER BY start DESC, `who` LIMIT 3\nRETURN " in browser_cypher(queries["a"])
+    assert "ORDER BY s.name\n}\nRETURN " in browser_cypher(queries["b"])  # s is not a column: it stays inside
+    assert "WITH *" not in browser_cypher(queries["c"])  # an ORDER BY of an inner WITH is not the result's
 
 
 def test_the_zip_holds_every_favorite_in_one_folder(tmp_path):
@@ -119,31 +131,91 @@ def test_the_zip_holds_every_favorite_in_one_folder(tmp_path):
 
 # -- on the server -----------------------------------------------------------------
 
-def test_param_expressions_give_python_day_numbers_and_the_queries_run():
-    """Each ``:param`` expression, run as the Browser runs it (``RETURN expr``), gives the
-    value the command line would bind; with those values every core query runs and, on the
-    example, returns rows."""
+DATE_TEXTS = ["2020", "2020-02", "2020-02-29", "2019-12-31", "2021-01", "1969-12-31", "1970-01-01", "1900-03",
+              "0999", "0001-01-01", "9999-12", "2000-02"]
+
+
+def test_the_cypher_day_encoding_matches_pythons():
+    """The day encoding's Cypher side (model/partial_date.py) gives Python's day numbers for
+    date texts, and Python's date texts for encoded bounds, on the real server."""
     store = neo4j_with_example()
     try:
-        _, rows = store.run(f"RETURN {day_expr(date(2020, 5, 1))} AS v", {})
-        assert rows == [[date(2020, 5, 1).toordinal()]] == [[737546]]
-        files = browser_favorites(core_pack())
+        for text in [*DATE_TEXTS, ""]:
+            lo, hi = cypher_span("$t")
+            _, rows = store.run(f"RETURN {lo} AS lo, {hi} AS hi", {"t": text})
+            span = PartialDate.parse(text) if text else None
+            assert rows == [[span.lo, span.hi] if span else [UNKNOWN_START, OPEN_END]], text
+        keys = [encode_bound(PartialDate.parse(t).lo, p) for t in DATE_TEXTS for p in (YEAR, MONTH, DAY)]
+        keys += [encode_bound(PartialDate.parse(t).hi, PartialDate.parse(t).precision) for t in DATE_TEXTS]
+        _, rows = store.run(f"UNWIND $keys AS k RETURN {cypher_bound_text('k')}", {"keys": keys})
+        assert [row[0] for row in rows] == [decode_bound(k) for k in keys]
+        sentinels = [None, encode_bound(UNKNOWN_START, YEAR), encode_bound(UNKNOWN_START, DAY), encode_bound(OPEN_END, DAY)]
+        _, rows = store.run(f"UNWIND $keys AS k RETURN {cypher_bound_text('k')}", {"keys": sentinels})
+        assert [row[0] for row in rows] == [None, "unknown", "unknown", "ongoing"]
+        assert BOUND_SCALE == 4  # the scale the stored keys were written with
+    finally:
+        store.close()
+
+
+def _canonical(query, rows):
+    """Rows as the command line presents them, with the Browser's words for the sentinels."""
+    out = []
+    for row in rows:
+        item = {}
+        for column in query.columns:
+            value = row[column.name]
+            if column.type == "set":
+                value = sorted(value)
+            elif column.type == "date" and value is None:
+                value = "ongoing" if column.name == "end" else "unknown"
+            item[column.name] = value
+        out.append(item)
+    return out
+
+
+def _order_columns(query) -> list[str]:
+    text = browser_cypher(query)
+    if query.order:
+        return list(query.order)
+    match = re.search(r"\nWITH \* ORDER BY (.*)\n", text)
+    return [c.strip().strip("`") for c in match.group(1).split(",")] if match else []
+
+
+def test_every_favorite_gives_the_command_lines_rows_with_dates_as_text():
+    """Each favorite's Cypher, with the text parameters a Browser user sets, returns the rows
+    `allegiance query` returns for the same options, with its dates as text, in its order."""
+    store = neo4j_with_example()
+    try:
+        for as_of, known_at in [("2020-05", ""), ("2020", ""), ("2020-05-20", "2020-03"), ("", ""), ("2019-06", "2020")]:
+            for name, query in core_pack().items():
+                given = {k: v for k, v in DEFAULT_EXAMPLES.get(name, {}).items() if k in {p.name for p in query.params}}
+                cli_rows = run_query(store, query, given, as_of=as_of, known_at=known_at)
+                values = {p.name: p.default for p in query.params if p.default is not None}
+                values |= {**given, "as_of": as_of, "known_at": known_at}
+                columns, rows = store.run(browser_cypher(query), values)
+                shown = [dict(zip(columns, row, strict=True)) for row in rows]
+                assert columns == [c.name for c in query.columns], name
+                browser_rows = _canonical(query, shown)
+                expected = _canonical(query, cli_rows)
+                key = repr
+                assert sorted(browser_rows, key=key) == sorted(expected, key=key), (name, as_of, known_at)
+                order = _order_columns(query)
+                if name == "provenance":  # a total order on its statements
+                    assert browser_rows == expected
+                else:
+                    assert [[r[c] for c in order] for r in browser_rows] == [[r[c] for c in order] for r in expected], name
+                for row in shown:  # never an encoded bound
+                    assert all(not isinstance(row[c.name], int) for c in query.columns if c.type == "date"), name
+        # Rows at all: the example answers every favorite's default question.
         for name, query in core_pack().items():
-            values = {}
-            for param, expr in _params(files[f"{name}.cypher"]).items():
-                _, rows = store.run(f"RETURN {expr} AS v", {})
-                values[param] = rows[0][0]
-                days = ISO_DATE.findall(expr)  # date('0001-01-01'), then the date the value is for
-                if days:
-                    assert values[param] == date.fromisoformat(days[-1]).toordinal(), (name, param)
             given = {k: v for k, v in DEFAULT_EXAMPLES.get(name, {}).items() if k in {p.name for p in query.params}}
-            # The same values as the command line binds for the same examples ...
-            assert values == bind(query, store, given, as_of="2020-05"), name
-            # ... and the query runs with them and finds rows in the example.
-            _, rows = store.run(query.cypher, values)
+            values = {p.name: p.default for p in query.params if p.default is not None}
+            _, rows = store.run(browser_cypher(query), {**values, **given, "as_of": "2020-05", "known_at": ""})
             assert rows, f"{name}: no rows on the example with the favorite's parameters"
-            if name == "who-backs-whom":
-                names = {v for row in rows for v in row if isinstance(v, str)}
-                assert {"Turkey", "Government of National Accord"} <= names
+        # The command line's parameters for the same options are what the favorite's expressions compute.
+        query = core_pack()["changes"]
+        days = bind(query, store, {"from": "2020-01", "to": "2020-06"}, as_of="2020-05", known_at="2020-03")
+        assert (days["from_lo"], days["to_hi"], days["known_at"]) == (737425, 737606, 737515)
+        assert present(query, ["start"], [[encode_bound(737425, MONTH)]]) == [{"start": "2020-01"}]
     finally:
         store.close()

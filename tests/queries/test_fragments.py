@@ -103,7 +103,7 @@ def test_a_fragment_that_includes_itself_is_refused(tmp_path):
 def test_an_unknown_slot_is_named(tmp_path):
     folder = tmp_path / "mine"
     assert refusal(tmp_path, _f="RETURN {{ who }} AS x", q="// include: _f r=r1") == (
-        f"{folder / '_f.cypher'}, line 1: unknown slot {{{{who}}}}; this include fills exclusive, r")
+        f"{folder / '_f.cypher'}, line 1: unknown slot {{{{who}}}}; this include fills bound_scale, day_precision, exclusive, r")
 
 
 def test_an_include_cannot_fill_a_vocabulary_slot(tmp_path):

@@ -119,8 +119,12 @@ def interval(start: PartialDate | None, end: PartialDate | None, on: PartialDate
 
 # A bound is stored as day * 4 + precision, so that min()/max() in Cypher pick the
 # earliest start or latest end and the precision travels with it for display.
+BOUND_SCALE = 4
+UNKNOWN_TEXT, ONGOING_TEXT = "unknown", "ongoing"  # how pages and the Browser show the sentinels
+
+
 def encode_bound(day: int, precision: int) -> int:
-    return day * 4 + precision
+    return day * BOUND_SCALE + precision
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a big answer repeats the same few thousand bounds
@@ -132,7 +136,7 @@ def decode_bound(key: int | None) -> str | None:
     """
     if key is None:
         return None
-    day, precision = divmod(int(key), 4)
+    day, precision = divmod(int(key), BOUND_SCALE)
     if day <= UNKNOWN_START or day >= OPEN_END:
         return None
     date = dt.date.fromordinal(day)
@@ -141,3 +145,30 @@ def decode_bound(key: int | None) -> str | None:
     if precision == MONTH:
         return f"{date.year:04d}-{date.month:02d}"
     return date.isoformat()
+
+
+# The same encoding in Cypher, for the Neo4j Browser favorites (queries/browser.py), where a
+# user types dates as text and reads them as text. Neo4j's datetime() reads YYYY, YYYY-MM and
+# YYYY-MM-DD as midnight UTC of the first day, so whole days since 1970 give the day number.
+_EPOCH = "date('0001-01-01')"
+_UNIX_DAY = dt.date(1970, 1, 1).toordinal()
+_STEP = "CASE size({0}) WHEN 4 THEN duration('P1Y') WHEN 7 THEN duration('P1M') ELSE duration('P1D') END"
+
+
+def cypher_span(text: str) -> tuple[str, str]:
+    """Cypher for the first and last day numbers of the span of the date text ``text`` (an
+    expression such as ``$as_of``); an empty text is all time, as on the command line."""
+    first = f"datetime({text}).epochSeconds / 86400 + {_UNIX_DAY}"
+    last = f"(datetime({text}) + {_STEP.format(text)}).epochSeconds / 86400 + {_UNIX_DAY - 1}"  # next span - 1
+    return (f"CASE {text} WHEN '' THEN {UNKNOWN_START} ELSE {first} END",
+            f"CASE {text} WHEN '' THEN {OPEN_END} ELSE {last} END")
+
+
+def cypher_bound_text(key: str) -> str:
+    """Cypher for the date text of an encoded bound ``key`` (as ``decode_bound``), with
+    UNKNOWN_TEXT and ONGOING_TEXT for the sentinels; null stays null."""
+    day = f"{key} / {BOUND_SCALE}"
+    size = f"CASE {key} % {BOUND_SCALE} WHEN {YEAR} THEN 4 WHEN {MONTH} THEN 7 ELSE 10 END"
+    text = f"substring(toString({_EPOCH} + duration({{days: {day} - 1}})), 0, {size})"
+    return (f"CASE WHEN {key} IS NULL THEN null WHEN {day} <= {UNKNOWN_START} THEN '{UNKNOWN_TEXT}' "
+            f"WHEN {day} >= {OPEN_END} THEN '{ONGOING_TEXT}' ELSE {text} END")

@@ -4,9 +4,21 @@ Each file is what a Browser user pastes into the editor (or imports) and runs as
 
     // who-backs-whom: Who backs whom (...)?      <- the Browser names a favorite by this line
     // comments saying what to edit
-    :param as_of_lo => duration.inDays(date('0001-01-01'), date('2020-05-01')).days + 1;
+    :param as_of => '2020-05';                    <- dates as on the command line
+    :param known_at => '';
     ...
-    MATCH ...                                     <- the query text, unchanged
+    CALL () {                                     <- the query, reading those parameters
+      MATCH ...
+    }
+    RETURN ..., <the bound as text> AS start, ... <- dates as they were written
+
+A Browser user sets readable values (``:param as_of => '2019-04'``, ids for actors and
+places) and the file's Cypher does the rest: every ``$as_of_lo``, ``$as_of_hi``,
+``$known_at`` and ``$p_lo``/``$p_hi`` of the pack query is replaced by the expression that
+computes that day number from the text parameter, and a query with ``date`` columns is
+wrapped in ``CALL () { ... }`` so that its rows show ``2019-04``, ``unknown`` and ``ongoing``
+instead of encoded bounds (sorted by the bounds, as the command line sorts). The
+encoding's Cypher lives with the encoding, in model/partial_date.py.
 
 How Neo4j Browser 5 (5.24) reads it, from its own code:
 - Multi-statement mode is on by default: editor text with more than one ``;``-separated
@@ -15,10 +27,6 @@ How Neo4j Browser 5 (5.24) reads it, from its own code:
   run shows a status per statement, not the rows (a maintainer on neo4j-browser issue
   #961: multi-statement runs set up the session; examine results one query at a time),
   so the file says to run the query alone afterwards: the parameters stay set.
-- ``:param name => expr`` runs ``RETURN expr`` on the server, so a parameter can be a
-  Cypher expression. That is how dates stay readable: the packs compare day numbers
-  (Python ``date.toordinal()``, 0001-01-01 is day 1), and
-  ``duration.inDays(date('0001-01-01'), d).days + 1`` is that number for the date ``d``.
 - Favorites import by drag and drop of ONE file anywhere on the Browser window: a
   ``.cypher`` file offers "Save to favorites" or "Paste in editor"; a ``.zip`` adds every
   ``*.cypher`` in it as a favorite, in a folder named after its folder in the zip.
@@ -26,13 +34,13 @@ How Neo4j Browser 5 (5.24) reads it, from its own code:
 
 from __future__ import annotations
 
+import re
 import zipfile
-from datetime import date
 from pathlib import Path
 
-from allegiance.model import PartialDate
-from allegiance.model.partial_date import OPEN_END
+from allegiance.model.partial_date import ONGOING_TEXT, UNKNOWN_TEXT, cypher_bound_text, cypher_span
 from allegiance.output import atomic_output
+from allegiance.queries.guard import Token, tokens
 from allegiance.queries.pack import Query
 
 # Example values, from examples/libya-2020.yaml, so every favorite returns rows on it.
@@ -49,27 +57,92 @@ DEFAULT_EXAMPLES: dict[str, dict[str, str]] = {
     "changes": {"from": "2020-01", "to": "2020-06"},
 }
 FOLDER = "allegiance"  # the favorites folder a zip import creates
-_EPOCH = "date('0001-01-01')"
 _LABELS = {"actor": ":Actor", "place": ":Place", "entity": ""}
 _FALLBACK = {"int": "0", "float": "0.0", "bool": "false"}  # other types: a string
-
-
-def day_expr(day: date) -> str:
-    """A Cypher expression for the day number of ``day`` (= ``day.toordinal()``)."""
-    return f"duration.inDays({_EPOCH}, date('{day.isoformat()}')).days + 1"
+# Words a column name cannot be without backticks (Cypher's reserved words).
+_RESERVED = set("""ALL AND AS ASC ASCENDING BY CALL CASE CONTAINS CREATE DELETE DESC DESCENDING DETACH
+    DISTINCT ELSE END ENDS EXISTS FALSE IN IS LIMIT MATCH MERGE NOT NULL ON OPTIONAL OR ORDER REMOVE
+    RETURN SET SKIP STARTS THEN TRUE UNION UNWIND WHEN WHERE WITH XOR YIELD""".split())
 
 
 def _string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _span(name: str, text: str, label: str) -> list[str]:
-    """``:param name_lo/_hi`` for a YYYY[-MM[-DD]] span: its first and last day."""
-    span = PartialDate.parse(text)
-    first, last = date.fromordinal(span.lo), date.fromordinal(span.hi)
-    return [f"// {label}; here {text} = {first} to {last}: edit both dates (YYYY-MM-DD).",
-            f":param {name}_lo => {day_expr(first)};",
-            f":param {name}_hi => {day_expr(last)};"]
+def _name(column: str) -> str:
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column) and column.upper() not in _RESERVED
+    return column if plain else "`" + column.replace("`", "``") + "`"
+
+
+def _day_params(query: Query) -> dict[str, str]:
+    """Each day-number parameter of a pack query -> the Cypher that computes it from the
+    favorite's text parameter (``$as_of_lo`` from ``$as_of``; '' is all time)."""
+    spans = ["as_of"] + [p.name for p in query.params if p.type == "date"]
+    days = {}
+    for span in spans:
+        days[f"{span}_lo"], days[f"{span}_hi"] = cypher_span(f"${span}")
+    days["known_at"] = cypher_span("$known_at")[1]  # up to the last day of the span
+    return days
+
+
+def browser_cypher(query: Query) -> str:
+    """The query's Cypher for the Browser: text parameters in, dates as text out."""
+    cypher = query.cypher.rstrip().rstrip(";").rstrip()
+    days = _day_params(query)
+    found = tokens(cypher, query.path)
+    parts, at = [], 0
+    for token in found:  # parameters only: strings, comments and names stay as they are
+        if token.kind == "param" and token.text[1:] in days:
+            parts += [cypher[at:token.pos], f"({days[token.text[1:]]})"]
+            at = token.pos + len(token.text)
+    text = "".join(parts) + cypher[at:]
+    dates = {c.name for c in query.columns if c.type == "date"}
+    if not dates:
+        return text
+    # The rows' order: the query's own trailing ORDER BY when it sorts by its columns (the
+    # bounds, not their text), else its `// order:` line; an ORDER BY on other expressions
+    # stays inside, where Neo4j keeps it in practice (Cypher does not promise it).
+    order = ""
+    trailing = _trailing_order(tokens(text, query.path), {c.name for c in query.columns})
+    if trailing is not None:
+        text, order = text[:trailing].rstrip(), text[trailing:].strip()
+    elif query.order:
+        order = "ORDER BY " + ", ".join(_name(c) for c in query.order)
+    items = [f"{cypher_bound_text(_name(c.name))} AS {_name(c.name)}" if c.name in dates else _name(c.name)
+             for c in query.columns]
+    lines = ["CALL () {", text, "}"]
+    if order:
+        lines.append(f"WITH * {order}")
+    lines.append("RETURN " + ",\n       ".join(items))
+    return "\n".join(lines)
+
+
+def _trailing_order(found: list[Token], columns: set[str]) -> int | None:
+    """The offset of the query's last ORDER BY if it ends the query and sorts by columns only."""
+    depth, last = 0, None
+    for i, token in enumerate(found):
+        if token.kind == "punct" and token.text in "({[":
+            depth += 1
+        elif token.kind == "punct" and token.text in ")}]":
+            depth -= 1
+        elif depth == 0 and token.kind == "word":
+            word = token.text.upper()
+            if word in ("RETURN", "WITH", "UNION", "MATCH", "UNWIND", "CALL", "OPTIONAL"):
+                last = None
+            elif word == "ORDER" and i + 1 < len(found) and found[i + 1].text.upper() == "BY":
+                last = i
+    if last is None:
+        return None
+    for token in found[last + 2:]:
+        word = token.text.upper() if token.kind == "word" else ""
+        if word in ("SKIP", "LIMIT"):
+            break
+        name = token.text[1:-1].replace("``", "`") if token.kind == "name" else token.text
+        comma = token.kind == "punct" and token.text == ","
+        column = token.kind in ("word", "name") and name in columns
+        if not (comma or column or word in ("ASC", "ASCENDING", "DESC", "DESCENDING")):
+            return None
+    return found[last].pos
 
 
 def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
@@ -79,29 +152,19 @@ def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
              f"// allegiance, query pack {query.pack}, for Neo4j Browser 5. Edit the :param values and run it",
              "// all (Ctrl+Enter): the :param lines set the parameters, then the query runs, but a script",
              "// shows only each statement's status. For the table, run the query alone next (the",
-             "// parameters stay set): delete the lines down to the last :param, and run again."]
+             "// parameters stay set): delete the lines down to the last :param, and run again.",
+             "// Dates are YYYY, YYYY-MM or YYYY-MM-DD, as on the command line; '' is all time."]
     unused = "" if "$as_of_" in query.cypher else " (not used by this query)"
-    lines += _span("as_of", examples.get("as_of", DEFAULT_AS_OF), "--as-of: the period relations must overlap" + unused)
-    known = examples.get("known_at", "")
-    lines.append("// --known-at: only what sources had published by then; 9999999 = everything.")
-    if known:  # the last day of the span, as the command line does
-        last = date.fromordinal(PartialDate.parse(known).hi)
-        lines.append(f"// {known}: up to {last}; edit the date, or put 9999999 for everything.")
-        lines.append(f":param known_at => {day_expr(last)};")
-    else:
-        lines.append(f"// For what was known by a date: {day_expr(date(2020, 6, 30))}")
-        lines.append(f":param known_at => {OPEN_END};")
+    lines.append("// as_of (--as-of): the period relations must overlap" + unused)
+    lines.append(f":param as_of => {_string(examples.get('as_of', DEFAULT_AS_OF))};")
+    lines.append("// known_at (--known-at): only what sources had published by then (to the last day"
+                 " of that date); '' = everything")
+    lines.append(f":param known_at => {_string(examples.get('known_at', ''))};")
     for param in query.params:
         value = examples.get(param.name, param.default)
-        if param.type == "date" and value == "":  # left out: the whole of time, as on the command line
-            lines += [f"// {param.name}: {param.help or 'a date'}; here all time (edit as the --as-of lines).",
-                      f":param {param.name}_lo => 0;", f":param {param.name}_hi => {OPEN_END};"]
-            continue
-        if param.type == "date":  # required: the --as-of example unless one is given
-            lines += _span(param.name, value or examples.get("as_of", DEFAULT_AS_OF),
-                           f"{param.name}: {param.help or 'a date'}")
-            continue
         lines.append(f"// {param.name} ({param.type}): {param.help}".rstrip(": "))
+        if param.type == "date":  # required: the --as-of example unless one is given
+            value = value if value is not None else examples.get("as_of", DEFAULT_AS_OF)
         if param.type in _LABELS:  # the Browser has no name lookup: ids only
             lines.append(f"// as an id here; list them: MATCH (n{_LABELS[param.type]}) RETURN n.id, n.name")
         if value is None:
@@ -109,11 +172,10 @@ def favorite(query: Query, examples: dict[str, str] | None = None) -> str:
         literal = value if param.type in _FALLBACK else _string(str(value))
         lines.append(f":param {param.name} => {literal};")
     dates = [c.name for c in query.columns if c.type == "date"]
-    if dates:  # the command line decodes these; in the Browser the user has to
-        lines.append(f"// Columns {', '.join(dates)} hold day number * 4 + precision (1 year, 2 month, 3 day);"
-                     f" 0 = unknown start, {OPEN_END * 4} = ongoing.")
-        lines.append("// As a date: date('0001-01-01') + duration({days: x / 4 - 1})")
-    return "\n".join(lines) + "\n" + query.cypher.rstrip().rstrip(";") + ";\n"
+    if dates:
+        lines.append(f"// {', '.join(dates)}: dates as precise as the sources gave them (2019, 2019-04, 2019-04-02);"
+                     f" {UNKNOWN_TEXT} start, {ONGOING_TEXT} end.")
+    return "\n".join(lines) + "\n" + browser_cypher(query) + ";\n"
 
 
 def browser_favorites(queries: dict[str, Query], examples: dict[str, dict[str, str]] | None = None) -> dict[str, str]:

@@ -169,6 +169,11 @@ def check(cypher: str, path: str, *, line: int = 1, write: bool = False,
         raise refuse(Token("end", "", 0), _START.format("nothing"))
 
 
+def tokens(cypher: str, path: str = "query") -> list[Token]:
+    """The tokens of ``cypher`` that matter (no spaces, no comments), each with its offset."""
+    return _tokens(cypher, lambda token, message: QueryError(f"{path}: {message}"))
+
+
 def _tokens(cypher: str, refuse) -> list[Token]:
     """The tokens that matter: no spaces, no comments."""
     tokens, pos = [], 0

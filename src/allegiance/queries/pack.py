@@ -29,10 +29,12 @@ with ``_``; it is not a query. It is looked up in the query's own folder, then i
 pack, so a user's pack can include the core fragments. A fragment may include others, and
 may name ``{{NAME}}`` slots: ``{{exclusive}}`` is the labels of the exclusive relation types
 joined by ``|`` (every relation label when none is exclusive, so the pattern stays valid),
-and the include line's ``NAME=NAME`` pairs fill the others. Those are names (ASCII letters,
-digits, ``_``), never text or ``$parameters``: a slot can only put a variable or a label
-from the vocabulary into a query. The engines, the guard and the Browser favorites all see the
-expanded text, and messages name the file and line each piece came from.
+``{{bound_scale}}`` and ``{{day_precision}}`` the numbers of the day encoding (a bound is
+``day * bound_scale + precision``), and the include line's ``NAME=NAME`` pairs fill the
+others. Those are names (ASCII letters, digits, ``_``), never text or ``$parameters``: a slot
+can only put a variable, a label from the vocabulary or a number of the encoding into a
+query. The engines, the guard and the Browser favorites all see the expanded text, and
+messages name the file and line each piece came from.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from typing import Any
 
 from allegiance.exc import QueryError
 from allegiance.model import relation_types
+from allegiance.model.partial_date import BOUND_SCALE, DAY
 
 PARAM_TYPES = ("actor", "place", "entity", "relation", "date", "text", "int", "float", "bool")
 COLUMN_TYPES = ("id", "text", "date", "set", "list", "bool", "int", "float")
@@ -108,10 +111,11 @@ def _core_folder() -> Path:
 
 
 def _vocabulary_slots() -> dict[str, str]:
-    """The slot names the vocabulary fills: labels only, which come from the schema."""
+    """The slots the library fills: the exclusive types' labels, from the schema, and the
+    numbers of the day encoding (model/partial_date.py), so that no fragment repeats them."""
     types = relation_types().values()
     exclusive = [t.label for t in types if t.exclusive] or [t.label for t in types]
-    return {"exclusive": "|".join(exclusive)}
+    return {"exclusive": "|".join(exclusive), "bound_scale": str(BOUND_SCALE), "day_precision": str(DAY)}
 
 
 def _fill(text: str, path: str, slots: dict[str, str]) -> str:
@@ -149,7 +153,8 @@ def expand(text: str, path: str, folders: tuple[Path, ...], within: tuple[str, .
         slots = _vocabulary_slots()
         for key, value in args:
             if key in slots:
-                raise QueryError(f"{where}: {{{{{key}}}}} is filled by the vocabulary, not by an include")
+                owner = "the vocabulary" if key == "exclusive" else "the day encoding"
+                raise QueryError(f"{where}: {{{{{key}}}}} is filled by {owner}, not by an include")
             slots[key] = value
         filled = _fill(_read(found), str(found), slots)
         lines += expand(filled, str(found), folders, (*within, str(found)))

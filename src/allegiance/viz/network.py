@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pyvis.network import Network
 
+from allegiance.model.partial_date import ONGOING_TEXT, UNKNOWN_TEXT
 from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
 
@@ -144,7 +145,7 @@ def _check_args(rows, nodes, sources, path, title, as_of):
 
 
 def _period(start, end):
-    return f"{start or 'unknown'} \u2013 {end or 'ongoing'}"
+    return f"{start or UNKNOWN_TEXT} \u2013 {end or ONGOING_TEXT}"
 
 
 def _node_text(node_id, info):
