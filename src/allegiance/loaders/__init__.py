@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from allegiance.exc import InputError
 from allegiance.loaders.bundle import read_json, read_yaml
 from allegiance.loaders.csvfile import read_csv
-from allegiance.loaders.handles import STDIN, open_input, position_of
+from allegiance.loaders.handles import PROGRESS_ROWS, STDIN, open_input, position_of
 from allegiance.loaders.jsonl import read_jsonl
 from allegiance.loaders.records import Record
 from allegiance.loaders.tabular import not_utf8
@@ -95,7 +95,7 @@ def read_records(path: str, fmt: str | None = None, tell: Callable[[int], None] 
             return
         try:
             for count, record in enumerate(read(handle, name, options), start=1):
-                if progress is not None and count % 2000 == 0:
+                if progress is not None and count % PROGRESS_ROWS == 0:
                     progress()
                 yield record
         except UnicodeDecodeError as e:

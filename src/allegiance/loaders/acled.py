@@ -37,6 +37,7 @@ from typing import IO, BinaryIO, NamedTuple
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
+from allegiance.loaders.handles import PROGRESS_ROWS
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import check_header, located_rows, packaged_table
 from allegiance.loaders.untrusted import shown
@@ -98,7 +99,7 @@ def read(stream: BinaryIO, path: str, options: Options) -> Iterator[Record]:
                             "url": "https://acleddata.com/"}, path, "file")
     skipped: Counter[tuple[str, str]] = Counter()
     for count, (start, row) in enumerate(located_rows(reader, len(header), path, reader.line_num + 1), start=1):
-        if options.progress is not None and count % 2000 == 0:
+        if options.progress is not None and count % PROGRESS_ROWS == 0:
             options.progress()
         where = f"line {start}"
         event = Event({key: row[i].strip() for key, i in columns.items()}, older, path, where)

@@ -31,13 +31,13 @@ from allegiance.exc import InputError
 from allegiance.loaders import Options
 from allegiance.loaders.cameo_layouts import Layout, detect
 from allegiance.loaders.cameo_map import Entry, Mapping, load_mapping
+from allegiance.loaders.handles import PROGRESS_ROWS
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import not_utf8
 from allegiance.loaders.untrusted import INT64_MAX, shown
 from allegiance.model import relation_types
 from allegiance.model.names import slug
 
-_TELL_EVERY = 4096
 BELOW_MIN_EVENTS = "runs had fewer events than min_events"  # the CLI names its flag instead
 _SQL_DAY = re.compile(rb"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DAY = re.compile(rb"^(\d{4})-(\d{2})-(\d{2})$")
@@ -140,7 +140,7 @@ class _Events:
         for n, raw in enumerate(lines, start=first):  # n: the line number
             start = position
             position += len(raw)
-            if progress is not None and n % _TELL_EVERY == 0:
+            if progress is not None and n % PROGRESS_ROWS == 0:
                 progress()
             cells = raw.rstrip(b"\r\n").split(b"\t")
             if len(cells) != width and (width or len(cells) < need):

@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders import Options
-from allegiance.loaders.handles import open_input, text_of
+from allegiance.loaders.handles import PROGRESS_ROWS, open_input, text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
 from allegiance.loaders.untrusted import shown
@@ -185,7 +185,7 @@ def _rows(handle: BinaryIO, path: str, groups: dict[str, str], options: Options)
                                  file=path, record=f"line {line}", field="unique_id")
             seen[row.uid] = line
             yield row
-            if options.progress is not None and len(seen) % 2000 == 0:
+            if options.progress is not None and len(seen) % PROGRESS_ROWS == 0:
                 options.progress()
         if options.progress is not None:
             options.progress()

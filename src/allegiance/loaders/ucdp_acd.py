@@ -45,7 +45,7 @@ from typing import IO, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders import Options
-from allegiance.loaders.handles import text_of
+from allegiance.loaders.handles import PROGRESS_ROWS, text_of
 from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import read_header, read_rows
 from allegiance.loaders.ucdp import ACTORS, GOVERNMENT, GW, GW_BY_NAME, is_id, match_known
@@ -93,7 +93,7 @@ def read(handle: BinaryIO, path: str, options: Options) -> Iterator[Record]:
         stream.seek(0)
         next(csv.reader(stream))
         for count, (where, row) in enumerate(read_rows(stream, header, path), start=1):
-            if options.progress is not None and count % 500 == 0:
+            if options.progress is not None and count % PROGRESS_ROWS == 0:
                 options.progress()
             yield from (Record("statement", data, path, where)
                         for data in _statements(row, where, path, pairing, source["id"]))
