@@ -193,6 +193,103 @@ def in_process(store: Path, actors: int, rng: random.Random, whole_graph: bool) 
     return figures
 
 
+# -- the raw engine, on the same data in the same run -------------------------------
+RAW_QUERIES = (("who_backs_whom_2010", "who-backs-whom", {}, "2010"),
+               ("relations_2010", "relations", {}, "2010"),
+               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None))
+
+
+def raw_engine(store: Path, out: Path, whole_graph: bool) -> dict[str, object]:
+    """LadybugDB on its own, on what our store holds: its tables written to CSV by the engine
+    itself, COPY of those files into a fresh database made with the store's own tables
+    (CPU seconds of this process, so engine threads count); and the packs' Cypher run
+    straight on the store's connection with the rows fetched into Python, no runner, no
+    presentation, no JSON. These are the denominators of the ratios (issue 12's targets)."""
+    import ladybug
+
+    from allegiance.graph.embedded import EDGE_COLUMNS, EDGE_FIELDS, NODE_TABLES
+    from allegiance.graph.spool import copy_source
+    from allegiance.model import relation_types
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import bind
+
+    folder = out / "raw"
+    folder.mkdir()
+    source = ladybug.Database(str(store), read_only=True)
+    conn = ladybug.Connection(source)
+    tables = {}
+    for table, columns in NODE_TABLES.items():
+        names = [c.split()[0] for c in columns.split(", ") if not c.startswith("PRIMARY")]
+        path = folder / f"{table}.csv"
+        conn.execute(f"COPY (MATCH (n:{table}) RETURN {', '.join('n.' + n for n in names)}) "
+                     f"TO {copy_source(str(path))} (header=false)")
+        tables[table] = (f"CREATE NODE TABLE {table}({columns})", path)
+    for rtype in relation_types().values():
+        target = "Place" if rtype.object == "place" else "Actor"
+        path = folder / f"{rtype.label}.csv"
+        conn.execute(f"COPY (MATCH (a:Actor)-[r:{rtype.label}]->(b:{target}) RETURN a.id, b.id, "
+                     f"{', '.join('r.' + f for f in EDGE_FIELDS)}) TO {copy_source(str(path))} (header=false)")
+        tables[rtype.label] = (f"CREATE REL TABLE {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})", path)
+    figures: dict[str, object] = {"csv_mib": round(sum(p.stat().st_size for _, p in tables.values()) / 2**20, 1)}
+
+    fresh = ladybug.Database(str(folder / "raw.db"))
+    target_conn = ladybug.Connection(fresh)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for ddl, _ in tables.values():
+        target_conn.execute(ddl)
+    for name, (_, path) in tables.items():  # nodes first: the dict keeps that order
+        if path.stat().st_size:
+            target_conn.execute(f"COPY {name} FROM {copy_source(str(path))} (header=false)")
+    figures["copy"] = {"cpu_seconds": round(time.process_time() - cpu, 2), "seconds": round(time.perf_counter() - wall, 2)}
+    target_conn.close()
+    fresh.close()
+    print(f"  raw COPY: {figures['copy']}", file=sys.stderr)
+
+    # The same Cypher, the same bound values, rows fetched into Python: three runs each.
+    from allegiance.graph import open_store
+
+    pack = core_pack()
+    with open_store(str(store), read_only=True) as graph:
+        for label, name, params, as_of in RAW_QUERIES if whole_graph else ():
+            values = bind(pack[name], graph, params, as_of=as_of)
+            times = []
+            for _ in range(3):
+                cpu, wall = time.process_time(), time.perf_counter()
+                result = conn.execute(pack[name].cypher, values)
+                rows = result.get_all()
+                times.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+            figures[label] = {**summary([t[0] for t in times]), "cpu_ms": round(statistics.median(t[1] for t in times)),
+                              "rows": len(rows)}
+            print(f"  raw {name}: {figures[label]}", file=sys.stderr)
+    conn.close()
+    source.close()
+    return figures
+
+
+def whole_commands(store: Path, whole_graph: bool) -> dict[str, object]:
+    """The whole-graph answers as a user runs them (`allegiance query NAME --format json`),
+    three runs each: wall and CPU seconds of the child."""
+    figures: dict[str, object] = {}
+    for label, name, params, as_of in RAW_QUERIES if whole_graph else ():
+        cmd = [CLI, "query", name, "--store", str(store), "--format", "json"]
+        cmd += [f"--param={k}={v}" for k, v in params.items()] + (["--as-of", as_of] if as_of else [])
+        runs = [run_child(cmd) for _ in range(3)]
+        figures[label] = {**summary([r[0] * 1000 for r in runs]), "cpu_ms": round(statistics.median(r[3] * 1000 for r in runs)),
+                          "rows": len(json.loads(runs[0][2]))}
+        print(f"  allegiance query {name}: {figures[label]}", file=sys.stderr)
+    return figures
+
+
+def ratios(r: dict) -> dict[str, float]:
+    """Ours over the raw engine's, from figures of this run (CPU, which other work on the
+    machine sways less than wall time; wall for the commands' answers as a user waits)."""
+    out = {"load_cpu_vs_copy_cpu": round(r["load"]["cpu_seconds"] / max(r["raw"]["copy"]["cpu_seconds"], 1e-9), 2)}
+    for label, *_ in RAW_QUERIES:
+        if label in r["raw"] and label in r["answers"]:
+            out[f"{label}_command_vs_raw"] = round(r["answers"][label]["median_ms"] / max(r["raw"][label]["median_ms"], 1e-9), 2)
+    return out
+
+
 def machine() -> dict[str, object]:
     mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
     return {"nproc": len(os.sched_getaffinity(0)), "mem_gib": round(int(mem) / 2**20, 1),
@@ -272,6 +369,17 @@ def table(r: dict) -> str:
         f"median {verdict(c['query_backers']['median_ms'] < QUERY_CMD_MS_TARGET)} (< 1 s)")
     row("`allegiance --help` (20 runs)", f"{c['help']['median_ms']:,.0f} ms",
         f"median {verdict(c['help']['median_ms'] < HELP_MS_TARGET)} (< 0.3 s)")
+    if "ratios" in r:
+        lines += ["", "ratios to the raw engine, this run (ours / LadybugDB's own on the same data)"]
+        raw = r["raw"]
+        row("load CPU / COPY CPU", f"{r['ratios']['load_cpu_vs_copy_cpu']:.2f} x",
+            f"{ld['cpu_seconds']:.1f} s / {raw['copy']['cpu_seconds']:.1f} s (COPY wall {raw['copy']['seconds']:.1f} s)")
+        for label, name, *_ in RAW_QUERIES:
+            key = f"{label}_command_vs_raw"
+            if key in r["ratios"]:
+                ours, theirs = r["answers"][label], raw[label]
+                row(f"`query {name}` (JSON) / raw Cypher", f"{r['ratios'][key]:.2f} x",
+                    f"{ours['median_ms']:,.0f} ms / {theirs['median_ms']:,.0f} ms, {theirs['rows']:,} rows")
     return "\n".join(lines)
 
 
@@ -284,6 +392,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="Also print every figure as one JSON object.")
     ap.add_argument("--no-whole-graph", action="store_true",
                     help="Skip who-backs-whom and changes, the whole-graph queries (seconds each at 1M).")
+    ap.add_argument("--no-raw", action="store_true",
+                    help="Skip the raw-engine step (LadybugDB's own COPY and Cypher on the same data) and the ratios.")
     args = ap.parse_args()
 
     out = Path(args.out).resolve()
@@ -317,6 +427,13 @@ def main() -> None:
     print("querying in-process...", file=sys.stderr)
     rng = random.Random(args.seed + 1)
     r["queries"] = in_process(store, args.actors, rng, whole_graph=not args.no_whole_graph)
+
+    if not args.no_raw:
+        print("the raw engine on the same data...", file=sys.stderr)
+        r["raw"] = raw_engine(store, out, whole_graph=not args.no_whole_graph)
+        print("whole-graph answers as commands...", file=sys.stderr)
+        r["answers"] = whole_commands(store, whole_graph=not args.no_whole_graph)
+        r["ratios"] = ratios(r)
 
     print("timing whole commands...", file=sys.stderr)
     actor = f"a{rng.randint(1, args.actors)}"
