@@ -23,9 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from allegiance.pipeline import export  # noqa: E402
-from allegiance.pipeline import load  # noqa: E402
 from allegiance.loaders import Options  # noqa: E402
+from allegiance.pipeline import export, load  # noqa: E402
 from allegiance.queries.browser import DEFAULT_EXAMPLES  # noqa: E402
 from allegiance.queries.pack import core_pack  # noqa: E402
 from allegiance.queries.runner import run_query  # noqa: E402

@@ -138,7 +138,7 @@ def time_backers(graph, backers, picks: list[str], as_of: str | None, rows: list
 
 def summary(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
             "max_ms": round(ordered[-1], 2), "runs": len(ordered)}
 
@@ -167,7 +167,8 @@ def in_process(store: Path, actors: int, rng: random.Random, whole_graph: bool) 
         figures["backers_rows_mean"] = round(statistics.mean(rows), 1)
         # run_query also resolves the actor (one small id lookup); time the Cypher alone.
         values = [bind(backers, graph, {"actor": a}, as_of="2010-05") for a in picks]
-        times = timed_ms(lambda it=iter(values): graph.run(backers.cypher, next(it)), len(values))
+        pending = iter(values)
+        times = timed_ms(lambda: graph.run(backers.cypher, next(pending)), len(values))
         figures["backers_cypher_only"] = summary(times)
         times = timed_ms(lambda: bind(backers, graph, {"actor": picks[0]}, as_of="2010-05"), 200)
         figures["actor_lookup"] = summary(times)
@@ -199,6 +200,14 @@ RAW_QUERIES = (("who_backs_whom_2010", "who-backs-whom", {}, "2010"),
                ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None))
 
 
+def copy_source(path: str) -> str:
+    """A file name for LadybugDB's COPY (the bench's own folder: no quotes or globs in it;
+    the store's version handles any name, but older commits compared here lack it)."""
+    if any(c in path for c in "'\\*?["):
+        raise SystemExit(f"--out: use a folder whose path has no quotes, backslashes or glob characters: {path}")
+    return f"'{path}'"
+
+
 def raw_engine(store: Path, out: Path, whole_graph: bool) -> dict[str, object]:
     """LadybugDB on its own, on what our store holds: its tables written to CSV by the engine
     itself, COPY of those files into a fresh database made with the store's own tables
@@ -208,7 +217,6 @@ def raw_engine(store: Path, out: Path, whole_graph: bool) -> dict[str, object]:
     import ladybug
 
     from allegiance.graph.embedded import EDGE_COLUMNS, EDGE_FIELDS, NODE_TABLES
-    from allegiance.graph.spool import copy_source
     from allegiance.model import relation_types
     from allegiance.queries.pack import core_pack
     from allegiance.queries.runner import bind

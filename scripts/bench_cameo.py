@@ -92,7 +92,7 @@ def generate(path: Path, events: int, seed: int) -> None:
             sources = rng.choices(names, weights, k=k)
             targets = rng.choices(names, weights, k=k)
             f.writelines(f"{s}\t{rng.choice(labels)}\t{t}\t{rng.choice(days)}\n"
-                         for s, t in zip(sources, targets))
+                         for s, t in zip(sources, targets, strict=True))
 
 
 def measure_read(path: str) -> None:
@@ -141,7 +141,7 @@ def main() -> None:
     generate(data, args.events, args.seed)
     print(f"generated {args.events:,} rows in {time.perf_counter() - start:.1f} s: {data}", file=sys.stderr)
 
-    _, read_rss, out = child_rusage([sys.executable, __file__, "--measure-read", str(data)])
+    _, _read_rss, out = child_rusage([sys.executable, __file__, "--measure-read", str(data)])
     read = json.loads(out)
     read["events_per_s"] = round(read["rows"] / read["seconds"])
     print(f"read(): {read}", file=sys.stderr)

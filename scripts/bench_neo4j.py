@@ -251,11 +251,11 @@ class _TimedResult:
 
 
 def our_load(args, data: Path, n: int, neo4j_pid: int | None) -> dict[str, object]:
-    from allegiance.graph import neo4j_store
-    from allegiance.pipeline import load
     import neo4j
 
+    from allegiance.graph import neo4j_store
     from allegiance.graph.neo4j_store import Neo4jStore
+    from allegiance.pipeline import load
 
     if args.batch:
         neo4j_store.BATCH = args.batch
@@ -462,7 +462,7 @@ def ceiling(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int) 
         prefix = f"ceiling-{writers}-{time.time_ns()}-"
         starts = list(range(0, args.ceiling, BATCH))
 
-        def one(a: int) -> None:
+        def one(a: int, prefix: str = prefix) -> None:
             driver.execute_query(cypher, {"a": a, "b": min(a + BATCH, args.ceiling) - 1, "prefix": prefix,
                                           "actors": n_actors, "sources": n_sources, "exclusive": False},
                                  database_=args.database, routing_=neo4j.RoutingControl.WRITE)

@@ -10,8 +10,8 @@ from typing import NoReturn
 
 import pytest
 
-from allegiance.pipeline import load
 from allegiance.graph.embedded import EmbeddedStore
+from allegiance.pipeline import load
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query
 from tests import neo4j_server
@@ -75,9 +75,9 @@ def neo4j_uri() -> str:
 
 def neo4j_or_fail():
     """A Neo4jStore on the tests' own server, its database emptied (it is ours alone)."""
-    from allegiance.graph.neo4j_store import open_neo4j
-
     import neo4j
+
+    from allegiance.graph.neo4j_store import open_neo4j
 
     # Emptied before a store opens it: opening checks the vocabulary the graph remembers,
     # which an earlier test's schema folder may have extended.

@@ -9,11 +9,10 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from allegiance.report import situation_report
 from allegiance.cli import cli
 from allegiance.exc import StoreError
-from allegiance.pipeline import load
 from allegiance.model import relation_types, vocabulary
+from allegiance.report import situation_report
 from tests.conftest import FIXTURES, ask, neo4j_or_fail
 
 MMP = FIXTURES / "mmp" / "relationships.csv"
@@ -70,7 +69,7 @@ def test_the_report_has_a_line_for_every_declared_heading():
     nodes = {"a": {"name": "A", "type": "state"}, "b": {"name": "B", "type": "state"}}
     text = situation_report(rows, nodes, {"s": {"title": "S"}})
     for rtype in relation_types().values():
-        for role, heading in rtype.headings:
+        for _role, heading in rtype.headings:
             assert f"- **{heading}:**" in text
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from allegiance.report import situation_report
 from allegiance.cli import cli
+from allegiance.report import situation_report
 
 NODES = {
     "evil": {"name": "<script>alert('name')</script>", "type": "state", "country": "<b>XX</b>"},

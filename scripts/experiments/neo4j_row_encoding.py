@@ -19,9 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import neo4j
-from allegiance.pipeline import load  # noqa: E402
-from allegiance.graph.neo4j_store import EDGE_PROPERTIES, ROW_FIELDS, Neo4jStore, statement_writes  # noqa: E402
-from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS  # noqa: E402
+
+from allegiance.graph.neo4j_store import EDGE_PROPERTIES, ROW_FIELDS, Neo4jStore, statement_writes
+from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS
+from allegiance.pipeline import load
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))

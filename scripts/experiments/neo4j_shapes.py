@@ -63,6 +63,9 @@ def work(ks):
 t0 = time.perf_counter()
 ks = list(range(N // B))
 ts = [threading.Thread(target=work, args=(ks[j::threads],)) for j in range(threads)]
-[t.start() for t in ts]; [t.join() for t in ts]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
 dt = time.perf_counter() - t0
 print(f"{variant}: {N / dt:,.0f} statements/s ({dt:.1f} s)", flush=True)

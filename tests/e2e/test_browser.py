@@ -25,7 +25,6 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from allegiance.queries.browser import DEFAULT_AS_OF, DEFAULT_EXAMPLES, browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import bind, run_query
-
 from tests import neo4j_server
 from tests.conftest import ROOT, neo4j_server_or_fail, neo4j_with_example, unavailable
 

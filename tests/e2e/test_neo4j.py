@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from allegiance.cli import cli
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import neo4j_store
-from allegiance.pipeline import load
 from allegiance.graph.neo4j_store import Neo4jStore
+from allegiance.pipeline import load
 from tests import neo4j_server
 from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail, neo4j_uri
 
@@ -151,7 +151,7 @@ def test_a_pack_query_that_writes_is_refused_unless_write(neo4j, tmp_path):
     # Behind the guard, the server's read transactions refuse a write too.
     reader = Neo4jStore(neo4j_uri(), password=neo4j_server.PASSWORD, read_only=True)
     try:
-        with pytest.raises(QueryError, match="^the query writes to the graph; pack queries run read-only"):
+        with pytest.raises(QueryError, match=r"^the query writes to the graph; pack queries run read-only"):
             reader.run("MATCH (a:Actor) SET a.tagged = true", {})
     finally:
         reader.close()

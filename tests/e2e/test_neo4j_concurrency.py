@@ -62,7 +62,7 @@ def test_four_concurrent_loaders_of_overlapping_files_each_statement_once(neo4j,
                                     text=True, env=env, cwd=tmp_path)
                    for path in paths]
         results = [(p.wait(), *p.communicate()) for p in loaders]
-        for code, out, err in results:
+        for code, _out, err in results:
             assert (code, err) == (0, ""), f"round {round_}: exit {code}\n{err}"
         reports = [json.loads(out) for _, out, _ in results]
         assert reports[-1]["statements_read"] == 67

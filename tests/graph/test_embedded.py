@@ -10,10 +10,10 @@ import pytest
 
 from allegiance.exc import InputError, StoreError
 from allegiance.graph import embedded
-from allegiance.pipeline import LoadReport, load, write
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders.assemble import Assembler
 from allegiance.model import Statement
+from allegiance.pipeline import LoadReport, load, write
 from tests.conftest import EXAMPLE, FIXTURES, ask
 
 
@@ -76,7 +76,7 @@ def test_a_new_publication_date_changes_what_was_known_when(make_store, tmp_path
 
 
 def test_reading_a_store_that_does_not_exist_is_an_error(tmp_path):
-    with pytest.raises(StoreError, match="no store at .*nope.db; load data first"):
+    with pytest.raises(StoreError, match=r"no store at .*nope\.db; load data first"):
         EmbeddedStore(tmp_path / "nope.db", read_only=True)
 
 
@@ -119,7 +119,7 @@ def test_two_processes_loading_at_once_both_land(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-m", "allegiance", "load", str(f), "--store", str(path)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     with EmbeddedStore(path, read_only=True) as store:
         assert store.stats()["statements"] == 2

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.graph import embedded
-from allegiance.pipeline import LoadReport, load, write
 from allegiance.graph.check import check
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders import read_records
 from allegiance.loaders.assemble import Assembler
+from allegiance.pipeline import LoadReport, load, write
 from tests.conftest import EXAMPLE, FIXTURES
 
 STATEMENTS = 6000

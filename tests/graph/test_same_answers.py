@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from allegiance.pipeline import load
 from allegiance.graph.rows import EDGE_FIELDS
+from allegiance.pipeline import load
 from allegiance.queries.pack import core_pack
 from tests.conftest import EXAMPLE, FIXTURES, ask, neo4j_or_fail
 

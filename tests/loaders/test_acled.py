@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from allegiance.exc import InputError
-from allegiance.pipeline import load
 from allegiance.loaders import Options, read_records
 from allegiance.loaders.assemble import Assembler
+from allegiance.pipeline import load
 from tests.conftest import FIXTURES, ask, pairs
 
 HERE = FIXTURES / "acled"
@@ -177,7 +177,7 @@ def test_text_inter_codes_named_dates_and_foreign_forces(tmp_path):
     row = _row(date="18 May 2020", inter1="State forces", inter2="External/Other forces")
     row = row.replace(",A,,", ",Unidentified Armed Group (Libya),,")
     row = row.replace(",B,,", ",Military Forces of Turkey (2016-),,")
-    [one, two] = _statements(Path(_write(tmp_path, f"{HEADER}\n{row}\n")))
+    [one, _] = _statements(Path(_write(tmp_path, f"{HEADER}\n{row}\n")))
     assert (one["on"], one["subject"].type, one["subject"].country) == ("2020-05-18", "government", "LY")
     assert (one["object"].type, one["object"].country) == ("government", None)  # a state's forces abroad are inter 8
 

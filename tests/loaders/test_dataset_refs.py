@@ -100,8 +100,8 @@ def test_scoped_aliases_survive_the_store(make_any_store):
 
 
 def test_two_dataset_names_mapped_to_one_actor_make_no_self_relation(tmp_path, make_store):
-    from allegiance.pipeline import load
     from allegiance.loaders import DATASETS
+    from allegiance.pipeline import load
 
     assert "ucdp-acd" in DATASETS
     assembler = _assembler(tmp_path)

@@ -31,13 +31,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allegiance.exc import AllegianceError
-from allegiance.pipeline import load
 from allegiance.graph.embedded import EmbeddedStore
 from allegiance.loaders import Options, acled, mmp, read_records, ucdp_acd, ucdp_esd
-from allegiance.loaders.cameo_layouts import GDELT
 from allegiance.loaders.assemble import Assembler
+from allegiance.loaders.cameo_layouts import GDELT
 from allegiance.loaders.records import FIELDS
 from allegiance.loaders.yaml_loader import load_yaml
+from allegiance.pipeline import load
 from tests.conftest import FIXTURES
 
 EXAMPLES = 150
@@ -122,7 +122,7 @@ def as_text(fmt: str, records: list[tuple[str, list[tuple[str, object]]]]) -> st
         sections = {s: [(pairs,) for section, pairs in records if section == s] for s in SECTIONS}
         return "{" + ", ".join(f'"{s}": {_json(items)}' for s, items in sections.items()) + "}"
     if fmt == "jsonl":
-        return "".join(_json(([("record", SECTIONS[s])] + pairs if s != "statements" else pairs,)) + "\n"
+        return "".join(_json(([("record", SECTIONS[s]), *pairs] if s != "statements" else pairs,)) + "\n"
                        for s, pairs in records)
     if fmt == "yaml":
         lines = []
@@ -226,7 +226,7 @@ DATASETS = {
     "cameo": (FIXTURES / "cameo" / "icews-export.tab", "\t", "icews.tab", ICEWS_USED),
     "cameo-gdelt": (FIXTURES / "cameo" / "gdelt-2.0-export.tsv", "\t", "gdelt.tsv", GDELT_USED),
     "cameo-kg": (FIXTURES / "cameo" / "icews05-15-excerpt.tsv", "\t", "kg.tsv", ()),
-    "acled": (FIXTURES / "acled" / "2019-04-01-2020-06-30-Libya.csv", ",", "acled.csv", acled.CURRENT + ("iso",)),
+    "acled": (FIXTURES / "acled" / "2019-04-01-2020-06-30-Libya.csv", ",", "acled.csv", (*acled.CURRENT, "iso")),
     "acled-older": (FIXTURES / "acled" / "libya-2014-2016-older-layout.csv", ",", "older.csv", acled.OLDER),
 }
 CELLS = ODD_TEXT.filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t))

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.exc import AllegianceError, InputError
-from allegiance.pipeline import load, push
 from allegiance.model import Actor
+from allegiance.pipeline import load, push
 from tests.conftest import EXAMPLE, FIXTURES, ask
 
 BUNDLE = FIXTURES / "bundle.yaml"
@@ -204,7 +204,7 @@ def test_replace_writes_the_new_confidence_on_the_statement_and_its_edge(make_an
 
 def test_a_confidence_and_weight_where_there_were_none_are_merged(make_any_store, later):
     store = make_any_store(BUNDLE)
-    troops = [s for s in store.statements() if s.kind == "troops"][0]
+    troops = next(s for s in store.statements() if s.kind == "troops")
     path = later('statements:\n  - {subject: Turkiye, relation: supports, object: gna, kind: troops, start: "2020-01", '
                  'source: s1, quote: "Turkish troops", confidence: 0.8, weight: 3}\n')
     report = load(store, [str(path)])

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.exc import InputError
-from allegiance.pipeline import load
 from allegiance.loaders import read_records
 from allegiance.loaders.assemble import Assembler
 from allegiance.loaders.handles import PROGRESS_ROWS
 from allegiance.loaders.records import DatasetRef
 from allegiance.loaders.ucdp_acd import GW, Pairing, split_names
 from allegiance.model import PartialDate
+from allegiance.pipeline import load
 from tests.conftest import FIXTURES, ROOT, ask, unavailable
 
 DATA = ROOT.parent / "shared" / "data" / "ucdp"
@@ -211,7 +211,7 @@ def test_acd_pairing_by_elimination_goes_round_until_nothing_new():
     assert pairing.pair(["3", "2"], ["B", "C"]) == [("3", "C"), ("2", "B")]  # 2 = B from [1, 2], then 3 = C
     assert pairing.pair(["4", "5"], ["D", "E"]) == [(None, "D"), (None, "E")]
     assert pairing.pair(["6", "7"], ["F", "G"]) == [(None, "F"), (None, "G")]  # 6 could be either name
-    assert list(pairing.notes())[0] == ("4 UCDP ACD name(s) loaded without their actor id, because the file lists "
+    assert next(iter(pairing.notes())) == ("4 UCDP ACD name(s) loaded without their actor id, because the file lists "
                                         "them only beside other parties and never says which id is whose: D (one of "
                                         "4, 5); E (one of 4, 5); F (one of 6, 7); G (one of 6, 7)")
     assert split_names("CPP, Military faction (forces of Honasan, Abenina & Zumel)", 2) \
@@ -345,7 +345,7 @@ def test_esd_libya_2015_rows(esd_raw, esd):
     assert [r["id"] for r in libya] == ["4563", "4567", "4713", "4716"]
     refs = _refs(records)
     for row in libya:
-        supporters = list(zip(row["ext_id"].split(","), row["ext_name"].split(","))) if row["ext_id"] else []
+        supporters = list(zip(row["ext_id"].split(","), row["ext_name"].split(","), strict=False)) if row["ext_id"] else []
         assert ", " not in row["ext_name"]  # no trap here: a plain split is right
         loaded = [(subject.code, subject.name, obj.code, obj.name) for _, subject, obj in refs.get(row["id"], [])]
         assert loaded == [(code, name.strip(), row["actor_id"], row["actor_name"]) for code, name in supporters]
@@ -406,14 +406,14 @@ def test_esd_pairs_by_position_agree_with_the_names_the_file_gives_elsewhere(esd
         ids, cut = row["ext_id"].split(","), row["ext_name"].split(",")
         if row["active"] != "1" or len(ids) < 2 or len(ids) != len(cut):
             continue
-        in_order = [(code, name.strip()) for code, name in zip(ids, cut)]
+        in_order = [(code, name.strip()) for code, name in zip(ids, cut, strict=False)]
         assert [(s.code, s.name) for _, s, _ in refs[row["id"]]] == in_order
         checked.update((code, name) for code, name in in_order if code in names)
     assert len(checked) == 178 and all(name in names[code] for code, name in checked)
 
 
 def test_esd_ext_nonstate_is_one_value_per_row_so_types_come_from_names(esd_raw, esd):
-    records, _, assembler = esd
+    _records, _, assembler = esd
     assert {r["ext_nonstate"] for r in esd_raw} == {"", "0", "1"}
     [iraq_puk] = [r for r in esd_raw if r["id"] == "17"]
     assert (iraq_puk["ext_name"], iraq_puk["ext_nonstate"]) == ("Government of Iraq,PUK", "1")

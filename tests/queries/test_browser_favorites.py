@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date
 
 from allegiance.model import PartialDate
-from allegiance.model.partial_date import (BOUND_SCALE, DAY, MONTH, OPEN_END, UNKNOWN_START, YEAR, cypher_bound_text,
-                                           cypher_span, decode_bound, encode_bound)
+from allegiance.model.partial_date import (
+    BOUND_SCALE,
+    DAY,
+    MONTH,
+    OPEN_END,
+    UNKNOWN_START,
+    YEAR,
+    cypher_bound_text,
+    cypher_span,
+    decode_bound,
+    encode_bound,
+)
 from allegiance.queries.browser import DEFAULT_EXAMPLES, browser_cypher, browser_favorites, write_favorites_zip
 from allegiance.queries.pack import core_pack, load_pack
 from allegiance.queries.runner import bind, present, run_query

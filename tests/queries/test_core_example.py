@@ -14,8 +14,8 @@ RELATION_COLUMNS = ["subject", "subject_name", "relation", "object", "object_nam
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from allegiance.pipeline import load
     from allegiance.graph.embedded import EmbeddedStore
+    from allegiance.pipeline import load
 
     s = EmbeddedStore(tmp_path_factory.mktemp("example") / "example.db")
     load(s, [str(EXAMPLE)])

@@ -99,7 +99,7 @@ def test_no_external_resources(page):
 def test_edge_colours_dashes_and_one_edge_per_row(page):
     edges = vis_data(page.read_text(encoding="utf-8"), "edges")
     assert [e["id"] for e in edges] == [f"e{i}" for i in range(len(ROWS))]
-    for edge, r in zip(edges, ROWS):
+    for edge, r in zip(edges, ROWS, strict=False):
         expected = RELATION_COLOURS.get(r["relation"], UNKNOWN_RELATION_COLOUR)
         assert edge["color"]["color"] == expected
         assert (edge["from"], edge["to"], edge["dashes"]) == (r["subject"], r["object"], r["contested"])

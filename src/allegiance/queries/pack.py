@@ -31,10 +31,10 @@ may name ``{{NAME}}`` slots: ``{{exclusive}}`` is the labels of the exclusive re
 joined by ``|`` (every relation label when none is exclusive, so the pattern stays valid),
 ``{{bound_scale}}`` and ``{{day_precision}}`` the numbers of the day encoding (a bound is
 ``day * bound_scale + precision``), and the include line's ``NAME=NAME`` pairs fill the
-others. Those are names (ASCII letters, digits, ``_``), never text or ``$parameters``: a slot
-can only put a variable, a label from the vocabulary or a number of the encoding into a
-query. The engines, the guard and the Browser favorites all see the expanded text, and
-messages name the file and line each piece came from.
+others. Those are names (ASCII letters, digits, ``_``) or a variable's property (``r.hi``),
+never text or ``$parameters``: a slot can only put a variable, a property, a label from the
+vocabulary or a number of the encoding into a query. The engines, the guard and the Browser
+favorites all see the expanded text, and messages name the file and line each piece came from.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ _DECL = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?\s*(.*)$")
 _PARAM_USE = re.compile(r"\$(\w+)")
 _INCLUDE = re.compile(r"^//\s*include\s*:\s*(.*)$")
 _FRAGMENT = re.compile(r"_[A-Za-z0-9_-]+")  # a file in the pack's folder, never a path
-_ARG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)")  # names only, never values
+_ARG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)")  # names, never values
 _SLOT = re.compile(r"\{\{(.*?)\}\}")
 
 Line = tuple[str, str, int]  # text, the file it came from, its line there

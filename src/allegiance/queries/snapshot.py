@@ -39,3 +39,16 @@ def snapshot(store: GraphStore, *, as_of: str | None = None, known_at: str | Non
         for s in known.sources.values()
     }
     return Snapshot(rows, nodes, sources, as_of, known_at)
+
+
+_EVIDENCE = "MATCH (s:Statement) WHERE s.id IN $ids RETURN s.id, s.confidence, s.weight"
+
+
+def statement_evidence(store: GraphStore, relations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Statement id -> its ``confidence`` and ``weight`` (coded events behind it), for the
+    statements the rows cite: what the analyses weigh a tie by, which the rows leave out."""
+    ids = sorted({i for row in relations for i in (*row["statements"], *row["denials"])})
+    if not ids:
+        return {}
+    _, rows = store.run(_EVIDENCE, {"ids": ids})
+    return {id_: {"confidence": confidence, "weight": weight} for id_, confidence, weight in rows}

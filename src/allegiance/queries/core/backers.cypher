@@ -6,6 +6,5 @@
 MATCH (s:Actor)-[r:SUPPORTS]->(o:Actor {id: $actor})
 WHERE
 // include: _in_period r=r
-WITH s, o, r, r.hi AS hi
-// include: _relation_rows
+// include: _relation_rows hi=r.hi
 ORDER BY subject_name

@@ -22,7 +22,7 @@ WITH s, r.relation AS relation, o,
      sum(CASE WHEN r.negated THEN 0 ELSE at_to END) AS held_to,
      collect(CASE WHEN r.negated AND at_from = 1 THEN r.statement ELSE null END) AS denied_from,
      collect(CASE WHEN r.negated AND at_to = 1 THEN r.statement ELSE null END) AS denied_to,
-// include: _affirming
+// include: _affirming hi=hi
 WHERE (held_from = 0 AND held_to > 0) OR (held_from > 0 AND held_to = 0)
 WITH s, relation, o, held_to, start, last, kinds, sources, statements,
      CASE WHEN held_to > 0 THEN denied_to ELSE denied_from END AS denials

@@ -5,6 +5,5 @@
 MATCH (s:Actor)-[r:MEDIATES]->(o:Actor)
 WHERE
 // include: _in_period r=r
-WITH s, o, r, r.hi AS hi
-// include: _relation_rows
+// include: _relation_rows hi=r.hi
 ORDER BY subject_name, object_name

@@ -5,6 +5,5 @@
 MATCH (s:Actor)-[r:OPPOSES]->(o:Actor)
 WHERE (s.id = $actor OR o.id = $actor) AND
 // include: _in_period r=r
-WITH s, o, r, r.hi AS hi
-// include: _relation_rows
+// include: _relation_rows hi=r.hi
 ORDER BY subject_name, object_name
