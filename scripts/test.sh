@@ -17,8 +17,10 @@ bash scripts/install-chromium.sh
 # The jars the tests' Neo4j runs from, fetched once per checkout.
 NEO4J_LOCAL_JARS=.neo4j-test/jars bash scripts/neo4j-local fetch
 
-# Lint first (src/; the tests and scripts are not clean yet): a failure stops the run.
+# Lint and type-check first (src/; the tests and scripts are not clean yet): a failure stops
+# the run. mypy reads its settings (files, strictness) from pyproject.toml.
 .venv/bin/ruff check src
+.venv/bin/mypy
 
 # pytest exits 5 when it collects nothing: a failure here, as it is in CI.
 .venv/bin/python -m pytest "$@"
