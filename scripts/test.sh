@@ -17,8 +17,10 @@ bash scripts/install-chromium.sh
 # The jars the tests' Neo4j runs from, fetched once per checkout.
 NEO4J_LOCAL_JARS=.neo4j-test/jars bash scripts/neo4j-local fetch
 
-# Lint first (the package, the tests and the scripts): a failure stops the run.
+# Lint (the package, the tests and the scripts) and type-check (src/; mypy reads its
+# settings from pyproject.toml) first: a failure stops the run.
 .venv/bin/ruff check src tests scripts
+.venv/bin/mypy
 
 # pytest exits 5 when it collects nothing: a failure here, as it is in CI.
 .venv/bin/python -m pytest "$@"

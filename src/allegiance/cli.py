@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from allegiance import __version__
 from allegiance.exc import AllegianceError, InputError
 from allegiance.output import atomic_output, refuse_store_file
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
 # Spelled out here so that `--help` need not import the loaders; a test keeps it equal
@@ -234,10 +237,10 @@ class _LoadProgress:
     """Progress on stderr: a bar over the input's bytes, then over the batches a server takes."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None  # its items: the statement counts shown
         self.count = 0
 
-    def _bar(self, label: str, total: int, unit: str):
+    def _bar(self, label: str, total: int, unit: str) -> None:
         self.close()
         self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True,
                                      item_show_func=lambda _: f"{self.count:,} {unit}")

@@ -131,7 +131,8 @@ def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statemen
             if statement.id in existing:
                 continue
             existing.add(statement.id)
-            batch.append((statement, known_day(assembler.sources.get(statement.source))))
+            source = assembler.sources.get(statement.source) if statement.source is not None else None
+            batch.append((statement, known_day(source)))
             if len(batch) >= BATCH:
                 writer.add(batch)
                 batch = []

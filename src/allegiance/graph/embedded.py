@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import lockfile, vocabulary_memory
@@ -34,6 +34,9 @@ from allegiance.graph.rows import (
 )
 from allegiance.graph.spool import copy_source, load_folder
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
+
+if TYPE_CHECKING:
+    import ladybug
 
 LOCK_TIMEOUT = 120.0
 
@@ -105,7 +108,8 @@ class EmbeddedStore(GraphStore):
         self.read_only = read_only
         self.for_load = for_load and not read_only
         self._pool = _buffer_pool()
-        self._db = self._conn = None
+        self._db: ladybug.Database | None = None
+        self._conn: ladybug.Connection | None = None
         self._lock: int | None = None
         self._tables: set[str] = set()
         if read_only and not self.path.exists():
@@ -123,7 +127,8 @@ class EmbeddedStore(GraphStore):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise StoreError(f"cannot make the folder {self.path.parent} for the store: {e.strerror.lower()}") from e
+                raise StoreError(f"cannot make the folder {self.path.parent} for the store: "
+                                 f"{(e.strerror or str(e)).lower()}") from e
         self._lock = lockfile.take(self.path, shared=read_only, timeout=LOCK_TIMEOUT)
         try:
             # Under the lock: a writer making a new store has it empty for a moment.
@@ -131,15 +136,15 @@ class EmbeddedStore(GraphStore):
             if existed and self.path.stat().st_size == 0:
                 raise self._damaged("the file is empty")
             self._db = self._database(read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._conn = conn = ladybug.Connection(self._db)
             self._check_version(existed)
             if not read_only:
-                self._create_schema()
+                self._create_schema(conn)
         except BaseException:
             self._release()
             raise
 
-    def _database(self, read_only: bool):
+    def _database(self, read_only: bool) -> ladybug.Database:
         import ladybug
 
         try:
@@ -189,6 +194,7 @@ class EmbeddedStore(GraphStore):
     def _release(self) -> None:
         if self._conn is not None:
             self._conn.close()
+        if self._db is not None:
             self._db.close()
         self._db = self._conn = None
         if self._lock is not None:
@@ -198,7 +204,7 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         self._release()
 
-    def _connection(self):
+    def _connection(self) -> ladybug.Connection | None:
         """The open connection; a store opened ``for_load`` opens read-only on demand, and
         None when there is no store yet."""
         if self._conn is None and self.for_load:
@@ -237,14 +243,14 @@ class EmbeddedStore(GraphStore):
         # a store opened read-only has no table for a type declared after it was written
         return label in self._tables
 
-    def _create_schema(self) -> None:
+    def _create_schema(self, conn: ladybug.Connection) -> None:
         for table, columns in NODE_TABLES.items():
-            self._conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({columns})")
+            conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({columns})")
         for rtype in relation_types().values():
             target = "Place" if rtype.object == "place" else "Actor"
-            self._conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+            conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
             self._tables.add(rtype.label)
-        self._conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
+        conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
 
     # -- reading -------------------------------------------------------------
     def _rows(self, cypher: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
@@ -253,9 +259,9 @@ class EmbeddedStore(GraphStore):
         if conn is None:
             return  # a store opened for a load that does not exist yet: empty
         try:
-            result = conn.execute(cypher, params or {})
+            result = _one(conn.execute(cypher, params or {}))
             while result.has_next():
-                yield result.get_next()
+                yield cast(list[Any], result.get_next())  # a list: rows are dicts only after rows_as_dict()
         except ENGINE_ERRORS as e:
             if "Buffer manager exception" in str(e):
                 raise StoreError(f"the store {self.path} needs more cache than ALLEGIANCE_BUFFER_POOL_MB allows: "
@@ -273,7 +279,7 @@ class EmbeddedStore(GraphStore):
         if conn is None:
             raise StoreError(f"no store at {self.path}; load data first with 'allegiance load FILE'")
         try:
-            result = conn.execute(cypher, params)
+            result = _one(conn.execute(cypher, params))
             columns = result.get_column_names()
             rows = [[_plain(v) for v in row] for row in result.get_all()]
         except RuntimeError as e:
@@ -349,6 +355,8 @@ class EmbeddedStore(GraphStore):
         attributes; ``stale``: sources redated since the statements were spooled; ``used``: the
         relation types and kinds of the statements spooled."""
         conn = self._conn
+        if conn is None:  # what _remembered would say: a store for a load is open by now
+            raise StoreError(f"the store {self.path} is closed")
         remembered = self._remembered()
         conn.execute("BEGIN TRANSACTION")
         try:
@@ -506,3 +514,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list) and not all(type(v) is str for v in value):  # ids: most lists
         return [_plain(v) for v in value]
     return value
+
+
+def _one(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:
+    """The result of one statement: LadybugDB answers a text of several statements with a
+    list, and every text we run is one statement (pack queries: the guard refuses a second)."""
+    return cast("ladybug.QueryResult", result)

@@ -32,10 +32,10 @@ def take(store: Path, *, shared: bool, timeout: float) -> int | None:
         fd = os.open(name, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
     except OSError as e:
         if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise StoreError(f"cannot open the lock file {name}: {e.strerror.lower()}") from e
+            raise StoreError(f"cannot open the lock file {name}: {(e.strerror or str(e)).lower()}") from e
         if shared:
             return None
-        raise StoreError(f"cannot write to the store {store}: {e.strerror.lower()} ({name})") from e
+        raise StoreError(f"cannot write to the store {store}: {(e.strerror or str(e)).lower()} ({name})") from e
     try:
         convert(fd, store, shared=shared, timeout=timeout)
     except BaseException:

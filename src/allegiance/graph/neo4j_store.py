@@ -28,7 +28,7 @@ import random
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import vocabulary_memory
@@ -44,6 +44,9 @@ from allegiance.graph.rows import (
 )
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
+
+if TYPE_CHECKING:
+    import neo4j
 
 BATCH = 5_000
 WRITERS = 2  # batches in flight at once
@@ -120,7 +123,7 @@ class Neo4jStore(GraphStore):
         self.database = database or "neo4j"
         self.read_only = read_only
         self._exceptions = exceptions
-        self._driver = None
+        self._driver: neo4j.Driver | None = None  # or the caller's stand-in for one
         self._own_driver = driver is None
         if uri.split("://", 1)[0] not in SCHEMES:
             raise StoreError(f"not a Neo4j address: {uri!r}; expected bolt://HOST:PORT or neo4j://HOST:PORT")
@@ -161,10 +164,13 @@ class Neo4jStore(GraphStore):
 
     def _execute(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False):
         """(records, summary, keys) of one auto-commit transaction, retried on transient errors."""
+        driver = self._driver
+        if driver is None:
+            raise StoreError(f"the store {self.uri} is closed")
         delay = 0.05
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return self._attempt(cypher, params or {}, write)
+                return self._attempt(driver, cypher, params or {}, write)
             except Exception as e:
                 if not self._transient(e):
                     raise self._translate(e) from e
@@ -174,11 +180,11 @@ class Neo4jStore(GraphStore):
             delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
 
-    def _attempt(self, cypher: str, params: dict[str, Any], write: bool):
+    def _attempt(self, driver: neo4j.Driver, cypher: str, params: dict[str, Any], write: bool):
         from neo4j import READ_ACCESS, WRITE_ACCESS
 
-        with self._driver.session(database=self.database,
-                                  default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as session:
+        with driver.session(database=self.database,
+                            default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as session:
             result = session.run(cypher, params)
             records = list(result)
             return records, result.consume(), result.keys()
@@ -190,9 +196,10 @@ class Neo4jStore(GraphStore):
         return isinstance(e, (x.SessionExpired, x.ServiceUnavailable))
 
     def close(self) -> None:
-        if getattr(self, "_driver", None) is not None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
             if self._own_driver:
-                self._driver.close()
+                driver.close()
             self._driver = None
 
     # -- schema ------------------------------------------------------------------

@@ -56,7 +56,7 @@ def sweep(root: str | None = None, now: float | None = None) -> list[str]:
     removed. Never raises: a load must not fail because of someone else's leftovers."""
     root = root or tempfile.gettempdir()
     now = time.time() if now is None else now
-    removed = []
+    removed: list[str] = []
     try:
         names = [n for n in os.listdir(root) if n.startswith(PREFIX)]
     except OSError:

@@ -136,6 +136,7 @@ def _columns(header: list[str], path: str) -> tuple[dict[str, int], bool]:
     """Column positions by their current lower-case names, and whether the layout is the older one."""
     check_header([cell.lower() for cell in header], path)
     found = {cell.lower(): i for i, cell in enumerate(header)}
+    expected: tuple[str, ...]  # CURRENT or OLDER
     if "assoc_actor_1" in found:
         expected, layout = CURRENT, "current layout"
     elif "ally_actor_1" in found:

@@ -109,7 +109,9 @@ class Assembler:
                 raise InputError(f"id {entity.id!r} is already used by {article} {other}", file=file, record=where,
                                  field="id")
             self._kinds[entity.id] = kind
-        table = {"actor": self.actors, "place": self.places, "source": self.sources}[kind]
+        # loosely typed: the table of kind holds entities of that kind, as entity is
+        tables: dict[str, dict[str, Any]] = {"actor": self.actors, "place": self.places, "source": self.sources}
+        table = tables[kind]
         if origin is not None:
             first = self._declared.get((kind, entity.id))
             if first is not None:
@@ -120,13 +122,15 @@ class Assembler:
                     )
                 return
             self._declared[(kind, entity.id)] = (origin, entity)
-            stored = {"actor": self.known.actors, "place": self.known.places, "source": self.known.sources}[kind]
+            held: dict[str, Mapping[str, Actor | Place | Source]] = {
+                "actor": self.known.actors, "place": self.known.places, "source": self.known.sources}
+            stored = held[kind]
             if entity.id in stored:
                 entity = self._redeclared(kind, stored[entity.id], entity, origin)
                 if entity is stored[entity.id]:
                     return  # declared as the store holds it: indexed already
         table[entity.id] = entity
-        names = () if kind == "source" else (entity.name, *entity.aliases)
+        names = () if isinstance(entity, Source) else (entity.name, *entity.aliases)
         self._index[kind].add(entity.id, names)
         for alias in getattr(entity, "scoped", ()):
             key = ("code", alias.dataset or "", alias.code) if alias.code else ("name", name_key(alias.name))
@@ -188,8 +192,8 @@ class Assembler:
             self._fallback[(kind, ref)] = cached
         if ":" not in cached:
             return cached
-        key = (ref.dataset, ref.name, ref.code)
-        self.unmapped[key] = self.unmapped.get(key, 0) + 1
+        named = (ref.dataset, ref.name, ref.code)
+        self.unmapped[named] = self.unmapped.get(named, 0) + 1
         return cached
 
     def _scoped_entity(self, kind: str, ref: DatasetRef) -> str:
@@ -268,7 +272,7 @@ class Assembler:
             claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try, span)
         else:
             claimed_by = None
-        common = {
+        common: dict[str, Any] = {  # the fields each statement of the record shares
             "relation": relation, "kind": kind, "start": start, "end": end, "on": on, "source": source,
             "quote": record.text("quote"), "confidence": record.number("confidence", 0, 1),
             "claimed_by": claimed_by, "negated": record.flag("negated"),

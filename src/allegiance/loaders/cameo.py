@@ -51,14 +51,16 @@ def _source(layout: Layout, years: tuple[int, int] | None) -> dict[str, str]:
         version = layout.name.removeprefix("gdelt-")
         return {"id": layout.name, "title": f"GDELT {version} Event Database", "publisher": "The GDELT Project",
                 "url": "https://www.gdeltproject.org/", "published": "2013" if version == "1.0" else "2015"}
-    first, last = years or (None, None)
+    short = span = ""
+    if years is not None:
+        first, last = years
+        short = f"{first % 100:02d}" + ("" if first == last else f"-{last % 100:02d}")
+        span = f"-{first}" + ("" if first == last else f"-{last}")
     doi = "https://doi.org/10.7910/DVN/28075"
     if layout.name == "icews-kg":
         # named like the temporal knowledge-graph benchmarks cut from ICEWS (ICEWS14, ICEWS05-15)
-        span = "" if first is None else f"{first % 100:02d}" + ("" if first == last else f"-{last % 100:02d}")
-        return {"id": f"icews{span}", "title": f"ICEWS{span} event quadruples (source, event, target, "
+        return {"id": f"icews{short}", "title": f"ICEWS{short} event quadruples (source, event, target, "
                 f"date), cut from the ICEWS Coded Event Data", "publisher": "Harvard Dataverse", "url": doi}
-    span = "" if first is None else f"-{first}" + ("" if first == last else f"-{last}")
     return {"id": f"icews{span}", "title": f"ICEWS Coded Event Data{span.replace('-', ' ', 1)}",
             "publisher": "Harvard Dataverse", "url": doi}
 
@@ -134,7 +136,7 @@ class _Events:
         days: dict[bytes, int] = {}
         found_for: dict[bytes, Any] = {}  # event key -> (entry, kind id, label id) or _UNMAPPED
         kind_ids: dict[tuple[str, str | None], int] = {}
-        unmapped, mapped = report["unmapped"], Counter()
+        unmapped, mapped = report["unmapped"], Counter[str]()  # relation -> events
         width, need, event_key = lay.width, lay.need, lay.event_key
         rows = 0
         for n, raw in enumerate(lines, start=first):  # n: the line number
@@ -258,12 +260,12 @@ class _Events:
     def _actor_ref(self, cells: list[bytes], side: int, name: str, n: int) -> DatasetRef:
         lay, mapping = self.layout, self.mapping
         if lay.gdelt_actors:
-            code, country, type_code = (cells[i].decode("ascii", "replace").strip() for i in lay.gdelt_actors[side])
-            alpha2 = mapping.alpha3.get(country)
-            if alpha2 is not None and code == country:  # not a region such as AFR
+            code, alpha3, type_code = (cells[i].decode("ascii", "replace").strip() for i in lay.gdelt_actors[side])
+            alpha2 = mapping.alpha3.get(alpha3)
+            if alpha2 is not None and code == alpha3:  # not a region such as AFR
                 return DatasetRef("gdelt", name, type="state", country=alpha2)
             # generic names ("POLICE") stay apart per country: "POLICE (LBY)"
-            return DatasetRef("gdelt", f"{name} ({country})" if country else name,
+            return DatasetRef("gdelt", f"{name} ({alpha3})" if alpha3 else name,
                               type=mapping.gdelt_types.get(type_code), country=alpha2)
         country = mapping.country(name)
         if country is not None:

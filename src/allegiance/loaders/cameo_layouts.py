@@ -93,21 +93,27 @@ def _icews_export(names: tuple[str, ...], path: str) -> Layout:
     def at(name: str) -> int | None:
         return names.index(name) if name in names else None
 
-    for name in ICEWS_REQUIRED:
-        if at(name) is None:
+    def required(name: str) -> int:
+        if name not in names:
             raise InputError(f"missing column {name!r}; ICEWS's export needs {', '.join(ICEWS_REQUIRED)} "
                              f"and {' or '.join(ICEWS_EVENT)}", file=path, record="line 1", field=name)
+        return names.index(name)
+
+    # In ICEWS_REQUIRED's order, so the first missing one is the one reported.
+    source, target, date = (required(name) for name in ICEWS_REQUIRED)
     code, label = at("CAMEO Code"), at("Event Text")
-    if code is None and label is None:
+    if code is not None and label is not None:
+        def event_key(cells: list[bytes], /) -> bytes:  # positional-only, as the itemgetters below are
+            return cells[code] + b"\t" + cells[label]
+    elif code is not None:
+        event_key = operator.itemgetter(code)
+    elif label is not None:
+        event_key = operator.itemgetter(label)
+    else:
         raise InputError(f"missing column {ICEWS_EVENT[0]!r}; ICEWS's export needs {' or '.join(ICEWS_EVENT)}",
                          file=path, record="line 1", field=ICEWS_EVENT[0])
-    if code is not None and label is not None:
-        def event_key(cells: list[bytes]) -> bytes:
-            return cells[code] + b"\t" + cells[label]
-    else:
-        event_key = operator.itemgetter(code if code is not None else label)
     place = tuple(i for i in (at("City"), at("District"), at("Province"), at("Country")) if i is not None)
-    return Layout("icews", "icews", names, True, at("Source Name"), at("Target Name"), at("Event Date"),
+    return Layout("icews", "icews", names, True, source, target, date,
                   event_key, code=code, label=label, event_id=at("Event ID"),
                   countries=(at("Source Country"), at("Target Country")), place=place,
                   place_country=at("Country"))

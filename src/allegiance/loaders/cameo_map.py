@@ -109,7 +109,7 @@ def _build(data: dict[str, Any], origin: str) -> Mapping:
     labels = {e.label.casefold(): e for e in codes.values()}
 
     def typed(section: str) -> dict[str, str]:
-        table = {}
+        table: dict[str, str] = {}
         for type_, names in data[section].items():
             if type_ not in types:
                 raise fail(f"unknown actor type {shown(type_)}; expected one of {', '.join(types)}",
@@ -119,7 +119,8 @@ def _build(data: dict[str, Any], origin: str) -> Mapping:
             table.update((str(name), type_) for name in names)
         return table
 
-    countries, alpha3 = {}, {}
+    countries: dict[str, str] = {}
+    alpha3: dict[str, str] = {}
     for alpha2, names in data["countries"].items():
         if not (isinstance(alpha2, str) and len(alpha2) == 2 and isinstance(names, list) and names):
             raise fail("expected an alpha-2 code and a list [alpha-3, names...]", f"countries.{field_name(alpha2)}")

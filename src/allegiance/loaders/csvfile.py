@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders.handles import text_of
@@ -73,7 +73,8 @@ def _read(stream: IO[str], name: str) -> Iterator[Record]:
             )
     for start, row in located_rows(reader, len(header), name, reader.line_num + 1):
         where = f"line {start}"
-        data = {column: cell for column, cell in zip(header, row, strict=False) if cell.strip()}
+        # cells as text, but a statement's object "a; b" becomes a list of its parts below
+        data: dict[str, Any] = {column: cell for column, cell in zip(header, row, strict=False) if cell.strip()}
         if kind != "statement":
             yield Record(kind, data, name, where)
             continue

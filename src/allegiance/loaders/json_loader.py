@@ -120,10 +120,12 @@ def _object_with_duplicate(text: str) -> int:
                 found.append(s_and_end[1] - 1)
                 raise
 
-        return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, pairs, memo)
+        # typeshed leaves out JSONObject and the decoder's parse_object and scan_once, which
+        # the pure-Python scanner reads (json/decoder.py, json/scanner.py): hence the ignores.
+        return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, pairs, memo)  # type: ignore[attr-defined]
 
     decoder = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=_int)
-    decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         decoder.decode(text)

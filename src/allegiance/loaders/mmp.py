@@ -40,7 +40,7 @@ from allegiance.loaders.records import NOTE, DatasetRef, Record
 from allegiance.loaders.tabular import check_header, not_utf8, packaged_table
 from allegiance.loaders.untrusted import shown
 from allegiance.model import PartialDate, actor_types
-from allegiance.model.partial_date import DAY, MONTH
+from allegiance.model.partial_date import DAY
 
 DATASET = "mmp"
 SOURCE = {
@@ -170,7 +170,7 @@ def _before(date: PartialDate) -> PartialDate:
     if date.precision == DAY:
         day = date.earliest - dt.timedelta(days=1)
         return PartialDate(day.year, day.month, day.day)
-    if date.precision == MONTH:
+    if date.month is not None:  # a month (a day was handled above)
         return PartialDate(date.year, date.month - 1) if date.month > 1 else PartialDate(date.year - 1, 12)
     return PartialDate(date.year - 1)
 
@@ -211,8 +211,8 @@ def _row(path: str, line: int, values: dict[str, str], groups: dict[str, str]) -
         name = groups.get(code) or repair(values[f"group{n}_name"])
         if not name:
             raise error(f"group{n}_name is empty and group{n}_id {shown(code)} is not in groups.csv", f"group{n}_name")
-        code = code if code and code != NO_GROUP else None
-        refs.append(DatasetRef(DATASET, name, code, ACTOR_TYPES.get(code or "", "armed_group")))
+        group_id = code if code and code != NO_GROUP else None
+        refs.append(DatasetRef(DATASET, name, group_id, ACTOR_TYPES.get(group_id or "", "armed_group")))
     return _Row(line, uid, type_, refs[0], refs[1], start, repair(values["description"]))
 
 

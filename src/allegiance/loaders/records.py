@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from allegiance.exc import AllegianceError, InputError
 from allegiance.loaders.untrusted import INT64_MAX, field_name, shown
@@ -74,6 +74,11 @@ class Record:
                 close = difflib.get_close_matches(shown_name, allowed, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(allowed)}"
                 raise self.error(f"unknown {self.kind} field{hint}", field=shown_name)
+
+    @overload
+    def text(self, field: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, field: str, *, required: bool = False) -> str | None: ...
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         value = self.data.get(field)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from allegiance.model import Actor, PartialDate, Place, ScopedAlias, Source, Statement
 
@@ -73,7 +73,10 @@ def same(a: Any, b: Any) -> bool:
     return set(a) == set(b) if isinstance(a, tuple) else a == b
 
 
-def merged(item: Actor | Place | Source | Statement, found: list[Change]) -> Actor | Place | Source | Statement:
+_Item = TypeVar("_Item", bound=Actor | Place | Source | Statement)
+
+
+def merged(item: _Item, found: list[Change]) -> _Item:
     """``item`` with the values a merge adds."""
     fields = {c.field: c.merged for c in found}
     if isinstance(item, Actor) and "aliases" in fields:

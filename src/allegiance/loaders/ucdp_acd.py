@@ -160,8 +160,8 @@ class Pairing:
                     learned = learned or names_left[0] not in known  # only news goes round again
                     known.add(names_left[0])
         by_name: dict[str, set[str]] = {}
-        for id_, names in self.names.items():
-            for name in names:
+        for id_, paired in self.names.items():
+            for name in paired:
                 by_name.setdefault(name, set()).add(id_)
         # a government's id, for secondary parties (names that several ids carry are left out)
         self.government = {name: next(iter(ids)) for name, ids in by_name.items()
@@ -243,8 +243,10 @@ def _ref(code: str | None, name: str, gwnos: str) -> DatasetRef:
         return DatasetRef(ACTORS, name, code, type="armed_group")
     gw = GW_BY_NAME.get(name[len(GOVERNMENT):])
     # the row's own Gleditsch-Ward numbers must confirm the table, else no country
-    confirmed = gw is not None and str(gw) in (g.strip() for g in gwnos.split(","))
-    return DatasetRef(ACTORS, name, code, type="government", country=GW[gw][0] if confirmed else None)
+    country = None
+    if gw is not None and str(gw) in (g.strip() for g in gwnos.split(",")):
+        country = GW[gw][0]
+    return DatasetRef(ACTORS, name, code, type="government", country=country)
 
 
 def _date(row: dict[str, str], column: str, where: str, path: str) -> str | None:

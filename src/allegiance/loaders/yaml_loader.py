@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, Protocol, cast
 
 import yaml
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
@@ -27,10 +27,17 @@ from allegiance.loaders.untrusted import MAX_ALIASED, MAX_DEPTH, MAX_DIGITS, fie
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+class _Mark(Protocol):
+    """Where in the text: a mark of PyYAML's Python parser or of libyaml's."""
+
+    line: int
+    column: int
+
+
 class Refused(yaml.YAMLError):
     """Valid YAML that this loader will not read, at ``mark``."""
 
-    def __init__(self, message: str, mark: yaml.Mark, field: object = None):
+    def __init__(self, message: str, mark: _Mark | None, field: object = None):
         super().__init__(message)
         self.message, self.mark, self.field = message, mark, field
 
@@ -39,7 +46,7 @@ class _LineDict(dict):
     line: int | None = None
 
 
-def _where(mark: yaml.Mark) -> str:
+def _where(mark: _Mark) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
@@ -55,13 +62,14 @@ class StrictLoader(yaml.SafeLoader):
         self._checked: set[int] = set()  # mappings whose keys were checked
 
     # -- composing: nesting and aliases ------------------------------------------------
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             if event.anchor in self._open:
                 raise Refused(f"the alias *{event.anchor} is inside the value it names (a value with no end)",
                               event.start_mark)
-            node = super().compose_node(parent, index)
+            # An alias composes to the node its anchor named (Composer.compose_node), never to None.
+            node = cast(Node, super().compose_node(parent, index))
             self._aliased += self._size(node)
             if self._aliased > MAX_ALIASED:
                 raise Refused(f"aliases (*name) stand for more than {MAX_ALIASED:,} values in all; "
@@ -149,8 +157,9 @@ StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _checked(yaml.SafeLoader.construct_yaml_int, "a whole number"))
 StrictLoader.add_constructor("tag:yaml.org,2002:float", _checked(yaml.SafeLoader.construct_yaml_float, "a number"))
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", _checked(yaml.SafeLoader.construct_yaml_bool, "true or false"))
-# An explicit !!timestamp stays text too.
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+# An explicit !!timestamp stays text too. (types-PyYAML wants a loader as a constructor's first
+# argument, though PyYAML registers its own SafeConstructor methods the same way.)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -166,7 +175,8 @@ def load_yaml(stream: IO[str] | str, name: str) -> Any:
         return yaml.load(stream, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except Refused as e:
         field = None if e.field is None else field_name(e.field)
-        raise InputError(e.message, file=name, record=_where(e.mark), field=field) from None
+        where = _where(e.mark) if e.mark is not None else None
+        raise InputError(e.message, file=name, record=where, field=field) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = _where(mark) if mark else None

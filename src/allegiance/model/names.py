@@ -45,8 +45,8 @@ class NameIndex:
         for name in (id_, *names):
             self._ids.setdefault(name_key(name), set()).add(id_)
 
-    def __contains__(self, ref: str) -> bool:
-        return name_key(ref) in self._ids
+    def __contains__(self, ref: object) -> bool:  # any value, as `in` allows: name_key reads its str()
+        return name_key(str(ref)) in self._ids
 
     def find(self, ref: str) -> str | None:
         """The one id that ``ref`` names, or None; no suggestions (the hot path of dataset loads)."""

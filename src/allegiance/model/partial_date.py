@@ -68,12 +68,14 @@ class PartialDate:
         match = _PATTERN.match(text)
         if not match:
             raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year = int(match[1])  # the pattern always has a year; month and day are optional
+        month, day = (int(g) if g else None for g in match.groups()[1:])
         if year == 0:
             raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: there is no year 0")
         if month is not None and not 1 <= month <= 12:
             raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: month {month} does not exist")
         if day is not None:
+            assert month is not None  # the pattern has no day without a month
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}: day {day} does not exist")
@@ -89,9 +91,9 @@ class PartialDate:
 
     @property
     def latest(self) -> dt.date:
-        if self.day is not None:
-            return dt.date(self.year, self.month, self.day)
         month = self.month or 12
+        if self.day is not None:
+            return dt.date(self.year, month, self.day)
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def __str__(self) -> str:

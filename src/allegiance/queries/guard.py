@@ -17,7 +17,8 @@ a function (before ``(``), a keyword, or a variable. A variable where a clause w
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, cast
 
 from allegiance.exc import QueryError
 from allegiance.queries.pack import Query
@@ -82,6 +83,9 @@ class Token(NamedTuple):
     pos: int
 
 
+_Refuse = Callable[[Token, str], QueryError]  # the error for a token, with the file and line it is on
+
+
 _PASSED: set[tuple[str, str, int, bool, tuple[tuple[str, int], ...]]] = set()  # checks that passed
 
 
@@ -104,10 +108,11 @@ def check(cypher: str, path: str, *, line: int = 1, write: bool = False,
         file, number = origins[at] if at < len(origins) else (path, line + at)
         return QueryError(f"{file}, line {number}: refused: {message}")
 
+    tokens = _tokens(cypher, refuse)
+
     def misplaced(i: int) -> QueryError:  # a word where a clause starts, that starts none
         return refuse(tokens[i], (_START if i == 0 else _NOT_A_CLAUSE).format(tokens[i].text))
 
-    tokens = _tokens(cypher, refuse)
     brackets: list[str] = []
     clause_start, ended = True, False  # a clause may start here / the last token ended an expression
     for i, tok in enumerate(tokens):
@@ -174,15 +179,18 @@ def tokens(cypher: str, path: str = "query") -> list[Token]:
     return _tokens(cypher, lambda token, message: QueryError(f"{path}: {message}"))
 
 
-def _tokens(cypher: str, refuse) -> list[Token]:
+def _tokens(cypher: str, refuse: _Refuse) -> list[Token]:
     """The tokens that matter: no spaces, no comments."""
-    tokens, pos = [], 0
+    tokens: list[Token] = []
+    pos = 0
     while pos < len(cypher):
         match = _TOKEN.match(cypher, pos)
-        token = Token(match.lastgroup, match.group(), pos) if match else Token("bad", cypher[pos], pos)
-        if token.kind == "bad":
-            raise refuse(token, f"character U+{ord(token.text):04X} ({token.text!r}) outside a string, "
-                                "a comment or a `quoted name`")
+        if match is None:
+            bad = Token("bad", cypher[pos], pos)
+            raise refuse(bad, f"character U+{ord(bad.text):04X} ({bad.text!r}) outside a string, "
+                              "a comment or a `quoted name`")
+        # Each of _TOKEN's alternatives is a named group, so a match always has a lastgroup.
+        token = Token(cast(str, match.lastgroup), match.group(), pos)
         if token.kind == "punct" and token.text in _OPEN:
             raise refuse(token, f"the {_OPEN[token.text]} that starts here is never closed")
         if token.kind == "punct" and cypher.startswith("/*", pos):
@@ -201,7 +209,7 @@ def _unquote(token: Token) -> str:
     return token.text[1:-1].replace("``", "`") if token.kind == "name" else token.text
 
 
-def _function(tokens: list[Token], i: int, refuse) -> None:
+def _function(tokens: list[Token], i: int, refuse: _Refuse) -> None:
     """A call of ``tokens[i]``: allowed if it names one of FUNCTIONS without a namespace."""
     name, j = _unquote(tokens[i]), i
     while j >= 2 and tokens[j - 1].text == "." and tokens[j - 2].kind in ("word", "name"):

@@ -192,10 +192,10 @@ def _build_network(rows, nodes, sources):
     for row in rows:
         for node_id in (row["subject"], row["object"]):
             info = nodes.get(node_id)
-            shape, colour, _ = NODE_STYLES.get((info or {}).get("type"), DEFAULT_NODE_STYLE)
+            shape, colour, _ = NODE_STYLES.get((info or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
             label = str((info or {}).get("name") or node_id)
             net.add_node(node_id, label=label, shape=shape, color=colour, title=_node_text(node_id, info))
-    pair_counts = {}
+    pair_counts: dict[frozenset[str], int] = {}
     for i, row in enumerate(rows):
         # Each parallel edge between the same two nodes gets a wider curve so
         # different relations over one pair stay visually separate.
@@ -268,7 +268,7 @@ def _render(net, title, as_of, rows, nodes):
 def _external_references(page):
     # A real HTML parser, not a regex: it skips script/style bodies the way a
     # browser does, so only attributes of actual tags are inspected.
-    found = []
+    found: list[str] = []
 
     class Parser(HTMLParser):
         def handle_starttag(self, tag, attrs):
