@@ -52,3 +52,17 @@ def test_sentinels_decode_to_none():
     assert decode_bound(encode_bound(UNKNOWN_START, 0)) is None
     assert decode_bound(encode_bound(OPEN_END, 0)) is None
     assert decode_bound(None) is None
+
+
+def test_date_steps_cover_the_span_at_each_precision():
+    from allegiance.model.partial_date import date_steps
+
+    assert date_steps("2019", "2019-06", "quarter") == ["2019-01", "2019-04"]
+    assert date_steps("2019-05", "2019-12", "quarter") == ["2019-04", "2019-07", "2019-10"]  # the quarter it is in
+    assert date_steps("2019-11", "2020-02", "month") == ["2019-11", "2019-12", "2020-01", "2020-02"]
+    assert date_steps("2018-05-03", "2020", "year") == ["2018", "2019", "2020"]
+    assert date_steps("2020-02-27", "2020-03-01", "day") == ["2020-02-27", "2020-02-28", "2020-02-29", "2020-03-01"]
+    with pytest.raises(DateError, match="comes after"):
+        date_steps("2021", "2020", "year")
+    with pytest.raises(DateError, match="expected a step of day, month, quarter, year, got 'week'"):
+        date_steps("2020", "2021", "week")

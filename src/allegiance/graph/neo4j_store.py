@@ -164,13 +164,12 @@ class Neo4jStore(GraphStore):
 
     def _execute(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False):
         """(records, summary, keys) of one auto-commit transaction, retried on transient errors."""
-        driver = self._driver
-        if driver is None:
-            raise StoreError(f"the store {self.uri} is closed")
         delay = 0.05
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return self._attempt(driver, cypher, params or {}, write)
+                return self._attempt(cypher, params or {}, write)
+            except StoreError:
+                raise  # ours already (a closed store)
             except Exception as e:
                 if not self._transient(e):
                     raise self._translate(e) from e
@@ -180,9 +179,13 @@ class Neo4jStore(GraphStore):
             delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
 
-    def _attempt(self, driver: neo4j.Driver, cypher: str, params: dict[str, Any], write: bool):
+    def _attempt(self, cypher: str, params: dict[str, Any], write: bool):
+        # (cypher, params, write): a test replaces this method to simulate transient errors.
         from neo4j import READ_ACCESS, WRITE_ACCESS
 
+        driver = self._driver
+        if driver is None:  # not transient: _execute translates it at once
+            raise StoreError(f"the store {self.uri} is closed")
         with driver.session(database=self.database,
                             default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as session:
             result = session.run(cypher, params)

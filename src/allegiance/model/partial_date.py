@@ -149,6 +149,32 @@ def decode_bound(key: int | None) -> str | None:
     return date.isoformat()
 
 
+STEPS = ("day", "month", "quarter", "year")
+
+
+def date_steps(start: str, end: str, every: str) -> list[str]:
+    """The dates from the span ``start`` to the span ``end``, one per ``every`` (day, month,
+    quarter or year), each as a partial date of that precision (a quarter as its first month):
+    ``date_steps("2019", "2019-06", "quarter")`` is ``["2019-01", "2019-04"]``."""
+    first, last = PartialDate.parse(start), PartialDate.parse(end)
+    if first.lo > last.hi:
+        raise DateError(f"the first date {start} comes after the last {end}")
+    if every not in STEPS:
+        raise DateError(f"expected a step of {', '.join(STEPS)}, got {every!r}")
+    day = first.earliest
+    if every == "day":
+        return [dt.date.fromordinal(n).isoformat() for n in range(first.lo, last.hi + 1)]
+    if every == "year":
+        return [f"{year:04d}" for year in range(day.year, last.latest.year + 1)]
+    size = 3 if every == "quarter" else 1
+    month = day.year * 12 + (day.month - 1) // size * size  # months since year 0, on a step
+    out = []
+    while month <= last.latest.year * 12 + last.latest.month - 1:
+        out.append(f"{month // 12:04d}-{month % 12 + 1:02d}")
+        month += size
+    return out
+
+
 # The same encoding in Cypher, for the Neo4j Browser favorites (queries/browser.py), where a
 # user types dates as text and reads them as text. Neo4j's datetime() reads YYYY, YYYY-MM and
 # YYYY-MM-DD as midnight UTC of the first day, so whole days since 1970 give the day number.
