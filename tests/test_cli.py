@@ -77,7 +77,7 @@ def test_people_formats(store, fmt):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["query", "nope"], "Error: no query named 'nope'; known queries: backers, changes, contested, control, "
-     "mediators, opponents, provenance, proxy-chains, relations, timeline, who-backs-whom\n"),
+     "intervals, mediators, opponents, provenance, proxy-chains, relations, timeline, who-backs-whom\n"),
     (["query", "backers"], "Error: query 'backers' needs --param actor=<actor>\n"),
     (["query", "backers", "-p", "actor=Turky"], "Error: parameter 'actor': unknown actor 'Turky'; did you mean Turkey (turkey)?\n"),
     (["query", "backers", "-p", "actor=gna", "-p", "colour=red"],

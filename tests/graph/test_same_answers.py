@@ -33,6 +33,7 @@ CASES = [
     ("timeline", {"actor": "lna"}),
     ("relations", {}),
     ("relations", {"relation": "controls"}),
+    ("intervals", {}),
 ]
 PERIODS = [(None, None), ("2020-05", None), ("2020-05-20", None), ("2019", "2020-06"), ("2020-06", "2021-03-01")]
 

@@ -115,3 +115,11 @@ def test_relations(store):
     assert {r["relation"] for r in rows} >= {"supports", "opposes", "mediates", "controls", "part_of"}
     only = ask(store, "relations", as_of="2020-05", relation="opposes")
     assert only and {r["relation"] for r in only} == {"opposes"}
+
+
+def test_intervals(store, raw):
+    rows = ask(store, "intervals", as_of="2020-05")  # --as-of does not filter the spans
+    assert len(rows) == len({r["statement"] for r in rows}) == store.stats()["statements"] > len(raw["statements"]) // 2
+    assert list(rows[0]) == ["subject", "relation", "object", "statement", "negated", "first", "last", "start", "end",
+                             "kind", "source"]
+    assert any(r["negated"] for r in rows) and all(r["first"] <= r["last"] for r in rows)
