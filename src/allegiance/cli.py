@@ -461,6 +461,11 @@ def export(output: str, store: str, neo4j: str | None) -> None:
     click.echo(f"Wrote {count:,} statements to {output}", err=True)
 
 
+# The analysis commands (camps, balance, brokers, reach) live in their own module, which
+# registers them on `cli`: imported here, after everything it uses is defined.
+from allegiance import cli_analysis  # noqa: E402, F401
+
+
 @functools.wraps(cli)
 def main(*args: Any, **kwargs: Any) -> Any:
     return cli(*args, prog_name="allegiance", **kwargs)

@@ -5,6 +5,12 @@ the CLI's choices, the report's headings, the page's colours and the datasets' q
 come from here. Each file holds a type's meaning (``label``, ``object``, ``exclusive``...)
 and, under ``presentation``, how it is shown.
 
+``sign`` says whether the type is a signed tie for the analyses (``allegiance.analysis``):
+1 a positive one (supports), -1 a negative one (opposes), 0 none. It is the one key a
+declaration may leave out (meaning 0): a type declared in full before the key existed, in a
+user's folder, stays valid and is no signed tie until it says so. The package's files still
+declare it on every type, so that each shows every key.
+
 Folders given by ``use()`` (the CLI's ``--schema``) or, by default, in
 ``ALLEGIANCE_SCHEMA_PATH`` (``os.pathsep``-separated) are layered over the package's, in
 order, as followthemoney reads ``FTM_MODEL_PATH``. A folder's file for a type declared
@@ -42,9 +48,12 @@ _OBJECTS = ("actor", "place")
 _ROLES = ("subject", "object")
 _FLAGS = ("directed", "exclusive", "multiple_objects")
 # What a type means for the data: fixed once declared.
-_MEANING = ("label", "object", *_FLAGS)
+_MEANING = ("label", "object", *_FLAGS, "sign")
 _PRESENTATION = {"caption", "colour", "order", "headings", "phrase"}
 _KEYS = {"name", "description", "kinds", "presentation", *_MEANING}
+_OPTIONAL = {"sign"}  # absent: 0, see the module's docstring
+_REQUIRED = _KEYS - _OPTIONAL
+_SIGNS = (1, -1, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ class RelationType:
     order: int = 0  # where its lines come in the report and the legend
     headings: tuple[tuple[str, str], ...] = ()  # (the actor's role, the report's heading), in report order
     phrase: str = ""  # "from {subject} to {object}": how a dataset's quote says who did what to whom
+    sign: int = 0  # 1 a positive tie, -1 a negative one, 0 not a signed tie (the analyses read it)
 
 
 def _relation_type(data: object, origin: str, base: RelationType | None = None) -> RelationType:
@@ -89,16 +99,20 @@ def _relation_type(data: object, origin: str, base: RelationType | None = None) 
                               f"letter, and not one of {', '.join(sorted(_RESERVED))}, got {label!r}")
     if "description" in data and not isinstance(data["description"], str):
         raise SchemaError(f"{origin}: 'description' must be text")
-    missing = [k for k in sorted(_KEYS) if k not in data] if base is None else []
+    if "sign" in data and (isinstance(data["sign"], bool) or data["sign"] not in _SIGNS):
+        raise SchemaError(f"{origin}: 'sign' must be 1 (a positive tie), -1 (a negative tie) or 0 (not a signed tie), "
+                          f"got {data['sign']!r}")
+    missing = [k for k in sorted(_REQUIRED) if k not in data] if base is None else []
     if missing:
-        raise SchemaError(f"{origin}: missing key {missing[0]!r}: a relation type declares {', '.join(sorted(_KEYS))}")
+        raise SchemaError(f"{origin}: missing key {missing[0]!r}: a relation type declares "
+                          f"{', '.join(sorted(_REQUIRED))}")
     shown = _presentation(data.get("presentation"), origin, required=base is None)
     if base is None:
         headings = shown.pop("headings")
         return RelationType(name=name, description=data["description"], directed=data["directed"],
                             object=data["object"], exclusive=data["exclusive"], kinds=tuple(kinds),
                             multiple_objects=data["multiple_objects"], label=data["label"],
-                            headings=tuple(headings.items()), **shown)
+                            sign=data.get("sign", 0), headings=tuple(headings.items()), **shown)
     for key in _MEANING:
         if key in data and data[key] != getattr(base, key):
             raise SchemaError(f"{origin}: {key!r} is {getattr(base, key)!r} for the declared type {name!r}; a "
