@@ -441,16 +441,37 @@ def push(neo4j: str, store: str) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE.jsonl",
-              help="Where to write ('-' for stdout).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Where to write ('-' for stdout, JSON Lines only).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "gexf"]), default="jsonl", show_default=True,
+              help="jsonl: every statement, for 'allegiance load'; gexf: a dynamic GEXF 1.3 graph for Gephi's timeline.")
+@click.option("--known-at", metavar="DATE", help="gexf: only statements whose source was published by DATE.")
 @store_option
-def export(output: str, store: str, neo4j: str | None) -> None:
-    """Write everything the store holds as JSON Lines that 'allegiance load' reads back:
-    to rebuild a store for a new version of allegiance, or to move between backends."""
+def export(output: str, fmt: str, known_at: str | None, store: str, neo4j: str | None) -> None:
+    """Write everything the store holds as JSON Lines that 'allegiance load' reads back (to
+    rebuild a store for a new version of allegiance, or to move between backends), or as a
+    dynamic GEXF graph whose edges carry the days each relation holds."""
     from allegiance.pipeline import export as export_store
 
     if output != "-":
         refuse_store_file(output, store, "-o")
+    if fmt == "gexf":
+        from allegiance.queries.pack import core_pack
+        from allegiance.queries.runner import run_query
+        from allegiance.queries.snapshot import snapshot
+        from allegiance.viz.gexf import dynamic_graph, write_gexf
+
+        if output == "-":
+            raise click.UsageError("--format gexf writes a file: give -o FILE.gexf")
+        with _open(store, neo4j, read_only=True) as graph:
+            rows = run_query(graph, core_pack()["intervals"], {}, known_at=known_at)
+            nodes = snapshot(graph, known_at=known_at).nodes
+        G = dynamic_graph(rows, nodes)
+        write_gexf(G, output)
+        click.echo(f"Wrote {G.number_of_edges():,} relations among {G.number_of_nodes():,} nodes to {output}", err=True)
+        return
+    if known_at:
+        raise click.UsageError("--known-at applies to --format gexf only: JSON Lines hold everything")
     with _open(store, neo4j, read_only=True) as graph:
         if output == "-":
             with click.open_file(output, "w", encoding="utf-8") as f:
