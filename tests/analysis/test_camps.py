@@ -83,6 +83,21 @@ def test_brokers_have_ties_into_two_camps():
     for row in rows:
         assert row["camps_reached"] == len(row["ties"]) >= 2 and 0 < row["participation"] < 1
     assert "m" in {r["actor"] for r in rows}  # it backs both b and d, who are in two camps
+    assert not any(r["betweenness_sampled"] for r in rows)
+
+
+def test_betweenness_is_sampled_on_large_graphs_the_same_every_time(monkeypatch):
+    from allegiance.analysis import camps as module
+
+    G = graph(*[(f"a{i}", f"a{i + 1}", 1 if i % 3 else -1) for i in range(40)], ("a0", "a20", 1), ("a5", "a30", -1))
+    where = partition(camps(G))
+    exact = brokers(G, where)
+    monkeypatch.setattr(module, "BETWEENNESS_EXACT_MAX", 10)
+    monkeypatch.setattr(module, "BETWEENNESS_SAMPLES", 8)
+    sampled, again = brokers(G, where), brokers(G, where)
+    assert sampled == again and all(r["betweenness_sampled"] for r in sampled)
+    assert [r["actor"] for r in sampled] != [] and {r["actor"] for r in sampled} == {r["actor"] for r in exact}
+    assert [r["betweenness"] for r in sampled] != [r["betweenness"] for r in exact]  # an estimate, not the value
 
 
 def test_the_heuristic_agrees_with_the_exact_program_on_small_graphs(monkeypatch):

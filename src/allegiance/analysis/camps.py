@@ -23,9 +23,12 @@ import networkx as nx
 
 from allegiance.analysis.frustration import solve
 
-__all__ = ["MAX_CAMPS", "balance", "brokers", "camps", "partition"]
+__all__ = ["BETWEENNESS_EXACT_MAX", "MAX_CAMPS", "balance", "brokers", "camps", "partition"]
 
 MAX_CAMPS = 6  # camps tried per group when the number is chosen from the data
+# Exact betweenness costs actors x ties: above this many actors it is estimated from a fixed
+# sample of source actors (networkx's k and seed), so it stays the same from run to run.
+BETWEENNESS_EXACT_MAX, BETWEENNESS_SAMPLES, BETWEENNESS_SEED = 2000, 500, 20200510
 _EPS = 1e-9
 
 
@@ -176,10 +179,12 @@ def brokers(G: nx.Graph, where: Mapping[str, int]) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``actor``, ``name``, ``camp``, ``betweenness``, ``participation``, ``camps_reached``
-        and ``ties``: camp number -> the ties into it (``actor``, ``sign``, ``statements``).
+        ``actor``, ``name``, ``camp``, ``betweenness``, ``participation``, ``camps_reached``,
+        ``betweenness_sampled`` and ``ties``: camp number -> the ties into it (``actor``, ``sign``, ``statements``).
     """
-    centrality = nx.betweenness_centrality(G, normalized=True)
+    sampled = G.number_of_nodes() > BETWEENNESS_EXACT_MAX
+    centrality = nx.betweenness_centrality(G, normalized=True, k=BETWEENNESS_SAMPLES if sampled else None,
+                                           seed=BETWEENNESS_SEED if sampled else None)
     rows = []
     for actor in sorted(G):
         ties: dict[int, list[dict[str, Any]]] = {}
@@ -192,6 +197,7 @@ def brokers(G: nx.Graph, where: Mapping[str, int]) -> list[dict[str, Any]]:
         participation = 1.0 - sum((len(t) / degree) ** 2 for t in ties.values())
         rows.append({"actor": actor, "name": G.nodes[actor].get("name", actor), "camp": where[actor],
                      "betweenness": round(centrality[actor], 6), "participation": round(participation, 6),
-                     "camps_reached": len(ties), "ties": {str(c): ties[c] for c in sorted(ties)}})
+                     "camps_reached": len(ties), "betweenness_sampled": sampled,
+                     "ties": {str(c): ties[c] for c in sorted(ties)}})
     rows.sort(key=lambda r: (-r["betweenness"], -r["participation"], r["actor"]))
     return rows
