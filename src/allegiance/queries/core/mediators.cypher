@@ -4,6 +4,5 @@
 // include: _relation_columns
 MATCH (s:Actor)-[r:MEDIATES]->(o:Actor)
 WHERE
-// include: _in_period r=r
-// include: _relation_rows hi=r.hi
+// include: _period_rows
 ORDER BY subject_name, object_name

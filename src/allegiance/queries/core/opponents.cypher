@@ -4,6 +4,5 @@
 // include: _relation_columns
 MATCH (s:Actor)-[r:OPPOSES]->(o:Actor)
 WHERE (s.id = $actor OR o.id = $actor) AND
-// include: _in_period r=r
-// include: _relation_rows hi=r.hi
+// include: _period_rows
 ORDER BY subject_name, object_name
