@@ -21,7 +21,9 @@ EVERY = ("month", "quarter", "year")
 
 
 def _signed_options(f):
-    f = click.option("--by", "by", type=click.Choice(["weight", "count"]), default="weight", show_default=True,
+    # --by weight|count reaches the command as the edge attribute to weigh ties by, or None to count them.
+    f = click.option("--by", "weight", type=click.Choice(["weight", "count"]), default="weight", show_default=True,
+                     callback=lambda _ctx, _param, by: "weight" if by == "weight" else None,
                      help="Weigh ties by their evidence, or count them.")(f)
     f = click.option("--fold", metavar="RELATION",
                      help="Count each member's ties as its organisation's through this relation (part_of).")(f)
@@ -87,7 +89,7 @@ def _echo_camps(result: dict[str, Any], names: dict[str, str], fmt: str, title: 
 @_format_option()
 @store_option
 def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | None, end: str | None,
-          every: str | None, exclude_contested: bool, fold: str | None, by: str, fmt: str, store: str,
+          every: str | None, exclude_contested: bool, fold: str | None, weight: str | None, fmt: str, store: str,
           neo4j: str | None) -> None:
     """Camps: the partition of the actors that frustrates the least weight of ties (a support
     between camps, an opposition inside one); every frustrated tie with its statements."""
@@ -100,7 +102,6 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
         raise click.UsageError("--from, --to and --every go together")
     if every and as_of:
         raise click.UsageError("--as-of is a single date; with --every each step is one")
-    weight = "weight" if by == "weight" else None
     with _open(store, neo4j, read_only=True) as graph:
         if not every:
             G = _signed(graph, as_of, known_at, exclude_contested, fold)
@@ -141,7 +142,7 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
 @_signed_options
 @_format_option()
 @store_option
-def balance(as_of: str | None, known_at: str | None, exclude_contested: bool, fold: str | None, by: str, fmt: str,
+def balance(as_of: str | None, known_at: str | None, exclude_contested: bool, fold: str | None, weight: str | None, fmt: str,
             store: str, neo4j: str | None) -> None:
     """Structural balance: the frustration index (the least weight of ties whose removal
     leaves two camps with no tie against them), balanced and unbalanced triangles."""
@@ -151,7 +152,7 @@ def balance(as_of: str | None, known_at: str | None, exclude_contested: bool, fo
     with _open(store, neo4j, read_only=True) as graph:
         G = _signed(graph, as_of, known_at, exclude_contested, fold)
     result = {"as_of": as_of, "known_at": known_at,
-              **find_balance(G, weight="weight" if by == "weight" else None), "mixed": G.graph["mixed"]}
+              **find_balance(G, weight=weight), "mixed": G.graph["mixed"]}
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -173,7 +174,7 @@ def balance(as_of: str | None, known_at: str | None, exclude_contested: bool, fo
 @_format_option()
 @store_option
 def brokers(as_of: str | None, known_at: str | None, k: int | None, exclude_contested: bool, fold: str | None,
-            by: str, fmt: str, store: str, neo4j: str | None) -> None:
+            weight: str | None, fmt: str, store: str, neo4j: str | None) -> None:
     """Brokers: the actors with ties into two camps or more, by betweenness and participation."""
     from allegiance.analysis.camps import brokers as find_brokers
     from allegiance.analysis.camps import camps as find_camps
@@ -182,7 +183,7 @@ def brokers(as_of: str | None, known_at: str | None, k: int | None, exclude_cont
 
     with _open(store, neo4j, read_only=True) as graph:
         G = _signed(graph, as_of, known_at, exclude_contested, fold)
-    rows = find_brokers(G, partition(find_camps(G, k, weight="weight" if by == "weight" else None)))
+    rows = find_brokers(G, partition(find_camps(G, k, weight=weight)))
     if fmt != "json":
         names = _names(G)
         rows = [{**{k: v for k, v in r.items() if k != "ties"},

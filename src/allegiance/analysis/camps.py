@@ -16,12 +16,12 @@ smallest actor id, over all groups.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 
-from allegiance.analysis.frustration import solve
+from allegiance.analysis.frustration import frustration, solve
 
 __all__ = ["BETWEENNESS_EXACT_MAX", "MAX_CAMPS", "balance", "brokers", "camps", "partition"]
 
@@ -40,10 +40,6 @@ def _edges(G: nx.Graph, members: list[str], weight: str | None) -> list[tuple[in
     at = {node: i for i, node in enumerate(members)}
     return [(at[a], at[b], d["sign"] * (d[weight] if weight else 1.0))
             for a, b, d in sorted(G.subgraph(members).edges(data=True), key=lambda e: sorted(e[:2]))]
-
-
-def _cost(edges: list[tuple[int, int, float]], labels: Sequence[int]) -> float:
-    return float(sum(abs(w) for i, j, w in edges if (labels[i] == labels[j]) != (w > 0)))
 
 
 def _frustrated(G: nx.Graph, where: Mapping[str, int], weight: str | None) -> tuple[list[dict[str, Any]], float]:
@@ -96,16 +92,17 @@ def camps(G: nx.Graph, k: int | None = None, *, max_camps: int = MAX_CAMPS, weig
     for number, members in enumerate(_groups(G), start=1):
         edges = _edges(G, members, weight)
         tried: dict[int, float] = {}
-        best: tuple[list[int], bool] | None = None
+        best: tuple[list[int], bool, float] | None = None
         for camps_here in ([k] if k is not None else range(1, min(max_camps, len(members)) + 1)):
             labels, proven = solve(len(members), edges, camps_here)
-            tried[camps_here] = round(_cost(edges, labels), 6)
-            if best is None or tried[camps_here] < _cost(edges, best[0]) - _EPS:
-                best = (labels, proven)
-            if tried[camps_here] < _EPS:
+            cost = frustration(edges, labels)
+            tried[camps_here] = round(cost, 6)
+            if best is None or cost < best[2] - _EPS:
+                best = (labels, proven, cost)
+            if cost < _EPS:
                 break  # no frustration left: more camps cannot do better
         assert best is not None
-        labels, proven = best
+        labels, proven, _ = best
         exact = exact and proven
         for label in sorted(set(labels)):
             found.append((number, [m for m, c in zip(members, labels, strict=True) if c == label]))

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from allegiance.model.partial_date import ONGOING_TEXT, UNKNOWN_TEXT, cypher_bound_text, cypher_span
 from allegiance.output import atomic_output
-from allegiance.queries.guard import Token, tokens
+from allegiance.queries.guard import KEYWORDS, REFUSED, WRITES, Token, tokens, unquote
 from allegiance.queries.pack import Query
 
 # Example values, from examples/libya-2020.yaml, so every favorite returns rows on it.
@@ -59,10 +59,9 @@ DEFAULT_EXAMPLES: dict[str, dict[str, str]] = {
 FOLDER = "allegiance"  # the favorites folder a zip import creates
 _LABELS = {"actor": ":Actor", "place": ":Place", "entity": ""}
 _FALLBACK = {"int": "0", "float": "0.0", "bool": "false"}  # other types: a string
-# Words a column name cannot be without backticks (Cypher's reserved words).
-_RESERVED = set("""ALL AND AS ASC ASCENDING BY CALL CASE CONTAINS CREATE DELETE DESC DESCENDING DETACH
-    DISTINCT ELSE END ENDS EXISTS FALSE IN IS LIMIT MATCH MERGE NOT NULL ON OPTIONAL OR ORDER REMOVE
-    RETURN SET SKIP STARTS THEN TRUE UNION UNWIND WHEN WHERE WITH XOR YIELD""".split())
+# Words a column name is not without backticks: the clause and expression words the guard
+# knows, and YIELD.
+_RESERVED = KEYWORDS | WRITES | REFUSED | {"YIELD"}
 
 
 def _string(value: str) -> str:
@@ -137,7 +136,7 @@ def _trailing_order(found: list[Token], columns: set[str]) -> int | None:
         word = token.text.upper() if token.kind == "word" else ""
         if word in ("SKIP", "LIMIT"):
             break
-        name = token.text[1:-1].replace("``", "`") if token.kind == "name" else token.text
+        name = unquote(token)
         comma = token.kind == "punct" and token.text == ","
         column = token.kind in ("word", "name") and name in columns
         if not (comma or column or word in ("ASC", "ASCENDING", "DESC", "DESCENDING")):

@@ -205,16 +205,16 @@ def _is(token: Token, text: str) -> bool:
     return token.kind == "punct" and token.text == text
 
 
-def _unquote(token: Token) -> str:
+def unquote(token: Token) -> str:
     return token.text[1:-1].replace("``", "`") if token.kind == "name" else token.text
 
 
 def _function(tokens: list[Token], i: int, refuse: _Refuse) -> None:
     """A call of ``tokens[i]``: allowed if it names one of FUNCTIONS without a namespace."""
-    name, j = _unquote(tokens[i]), i
+    name, j = unquote(tokens[i]), i
     while j >= 2 and tokens[j - 1].text == "." and tokens[j - 2].kind in ("word", "name"):
         j -= 2
-        name = f"{_unquote(tokens[j])}.{name}"
+        name = f"{unquote(tokens[j])}.{name}"
     if j == i and not (i and tokens[i - 1].text == ".") and name.lower() in FUNCTIONS:
         return
     raise refuse(tokens[i], f"{name}() is not a function pack queries may call "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allegiance.graph.base import GraphStore
+from allegiance.model import Known
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query
 
@@ -29,16 +30,26 @@ def snapshot(store: GraphStore, *, as_of: str | None = None, known_at: str | Non
     statements whose source was published by ``known_at``."""
     rows = run_query(store, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
     known = store.known()
-    nodes: dict[str, dict[str, Any]] = {
-        a.id: {"name": a.name, "type": a.type, "country": a.country} for a in known.actors.values()
-    }
-    nodes.update({p.id: {"name": p.name, "type": "place", "country": p.country} for p in known.places.values()})
     sources = {
         s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
                "published": str(s.published) if s.published else None}
         for s in known.sources.values()
     }
-    return Snapshot(rows, nodes, sources, as_of, known_at)
+    return Snapshot(rows, _nodes(known), sources, as_of, known_at)
+
+
+def nodes(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """The actors and places as a snapshot gives them (id -> name, type, country), for a view
+    that needs the entities without the relations query."""
+    return _nodes(store.known())
+
+
+def _nodes(known: Known) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {
+        a.id: {"name": a.name, "type": a.type, "country": a.country} for a in known.actors.values()
+    }
+    found.update({p.id: {"name": p.name, "type": "place", "country": p.country} for p in known.places.values()})
+    return found
 
 
 _EVIDENCE = "MATCH (s:Statement) WHERE s.id IN $ids RETURN s.id, s.confidence, s.weight"
