@@ -1,10 +1,7 @@
 """Tests for allegiance.viz.network: static HTML checks plus a real headless Chromium run."""
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import pathlib
 import re
 import time
 from html.parser import HTMLParser
@@ -12,11 +9,8 @@ from html.parser import HTMLParser
 import pytest
 
 from allegiance.viz.network import RELATION_COLOURS, UNKNOWN_RELATION_COLOUR, write_page
-from tests.conftest import unavailable
+from tests.browser import ARTIFACTS, chromium_or_skip, headless_chromium
 
-ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 XSS = "<script>alert(1)</script>"
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.I)
 
@@ -178,42 +172,9 @@ def test_directory_path_rejected(tmp_path):
 # ---------------------------------------------------------------- real browser
 
 
-def _chromium_or_skip():
-    problem = None
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        problem = f"{CHROMIUM} / {CHROMEDRIVER} missing: run `sudo bash scripts/install-chromium.sh`"
-    else:
-        try:
-            import selenium  # noqa: F401
-        except ImportError:
-            problem = "selenium is not installed: pip install selenium"
-    if problem:
-        unavailable(problem)
-
-
-@contextlib.contextmanager
-def headless_chromium(profile_dir):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # with an explicit driver path Selenium Manager fetches nothing
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                f"--user-data-dir={profile_dir}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def test_page_in_headless_chromium(page, tmp_path):
     # Checked in the test body (not a fixture) so CI reports FAILED, not ERROR.
-    _chromium_or_skip()
+    chromium_or_skip()
     with headless_chromium(tmp_path / "chrome-profile") as browser:
         _check_page_in_browser(page, browser)
 
