@@ -7,6 +7,7 @@ with its evidence), the actors and places as nodes, and the sources the rows cit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,14 +53,24 @@ def _nodes(known: Known) -> dict[str, dict[str, Any]]:
     return found
 
 
-_EVIDENCE = "MATCH (s:Statement) WHERE s.id IN $ids RETURN s.id, s.confidence, s.weight"
+_DETAILS = ("MATCH (s:Statement) WHERE s.id IN $ids RETURN s.id, s.confidence, s.weight, s.quote, s.claimed_by, "
+            "s.kind, s.source, s.negated, coalesce(s.on_date, s.start_date), coalesce(s.on_date, s.end_date)")
+_DETAIL_FIELDS = ("confidence", "weight", "quote", "claimed_by", "kind", "source", "negated", "start", "end")
+
+
+def statement_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Statement id -> what the statement says beyond its relation: ``confidence``, ``weight``
+    (coded events behind it), ``quote``, ``claimed_by``, ``kind``, ``source``, ``negated``, and
+    ``start`` and ``end`` as written (a one-off's date as both)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    _, rows = store.run(_DETAILS, {"ids": ids})
+    return {row[0]: dict(zip(_DETAIL_FIELDS, row[1:], strict=True)) for row in rows}
 
 
 def statement_evidence(store: GraphStore, relations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Statement id -> its ``confidence`` and ``weight`` (coded events behind it), for the
-    statements the rows cite: what the analyses weigh a tie by, which the rows leave out."""
-    ids = sorted({i for row in relations for i in (*row["statements"], *row["denials"])})
-    if not ids:
-        return {}
-    _, rows = store.run(_EVIDENCE, {"ids": ids})
-    return {id_: {"confidence": confidence, "weight": weight} for id_, confidence, weight in rows}
+    """Statement id -> its ``confidence`` and ``weight``, for the statements the rows cite: what
+    the analyses weigh a tie by, which the rows leave out."""
+    details = statement_details(store, (i for row in relations for i in (*row["statements"], *row["denials"])))
+    return {id_: {"confidence": d["confidence"], "weight": d["weight"]} for id_, d in details.items()}
