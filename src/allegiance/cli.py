@@ -19,6 +19,8 @@ from allegiance.exc import AllegianceError, InputError
 from allegiance.output import atomic_output, refuse_store_file
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
@@ -407,19 +409,82 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
 
 @cli.command()
 @period_options
+@click.option("--from", "start", metavar="DATE", help="A page with a date slider from DATE (with --to).")
+@click.option("--to", "end", metavar="DATE", help="The slider's last date (with --from).")
+@click.option("--step", metavar="STEP", default="month", show_default=True,
+              help="With --from/--to: the slider's step, day, month, quarter or year.")
+@click.option("--focus", metavar="ACTOR", help="Draw only the actors within --depth hops of ACTOR (id, name or alias).")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="With --focus: how many hops.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help="Draw only the N relations with the most statements (the page says what it left out).")
+@click.option("--color-by", "colour_by", type=click.Choice(["type", "camp"]), default="type", show_default=True,
+              help="Colour actors by their type, or by their camp (as 'allegiance camps' finds them) at each date.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @click.option("--title", default="allegiance", show_default=True, help="The page title.")
 @store_option
-def viz(as_of: str | None, known_at: str | None, output: str, title: str, store: str, neo4j: str | None) -> None:
-    """An interactive network page (pyvis) that works offline: hover an edge for dates and sources."""
+def viz(as_of: str | None, known_at: str | None, start: str | None, end: str | None, step: str, focus: str | None,
+        depth: int, top: int | None, colour_by: str, output: str, title: str, store: str, neo4j: str | None) -> None:
+    """An interactive network page that works offline. As of one date (--as-of): hover an edge
+    for dates and sources. Over a period (--from, --to, --step): a date slider and a play
+    button, what changed at each step, filters, and each relation's statements on a click."""
+    if (start is None) != (end is None):
+        raise click.UsageError("--from and --to go together")
+    if start is not None and as_of is not None:
+        raise click.UsageError("--as-of is one date; with --from/--to the slider gives every step")
+    refuse_store_file(output, store, "-o")
+    if start is None:
+        _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, store, neo4j)
+        return
+    assert end is not None
+    from allegiance.model.partial_date import date_steps
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import Binder, run_query
+    from allegiance.queries.snapshot import nodes, sources, statement_details
+    from allegiance.viz.timepage import page_data, write_time_page
+
+    steps = date_steps(start, end, step)
+    with _open(store, neo4j, read_only=True) as graph:
+        focus_id = Binder(graph).entity(("actor",), focus, "--focus") if focus else None
+        spans = run_query(graph, core_pack()["intervals"], {}, known_at=known_at)
+        camps = _camps_at(graph, steps, known_at) if colour_by == "camp" else None
+        data = page_data(spans, nodes(graph), sources(graph), statement_details(graph, (s["statement"] for s in spans)),
+                         steps, title=title, known_at=known_at, focus=focus_id, depth=depth, top=top, camps=camps)
+    path = write_time_page(data, output)
+    left = data["left_out"]
+    note = f" ({left['relations']:,} left out: {left['reason']})" if left["relations"] else ""
+    click.echo(f"Wrote {path}: {len(data['edges']):,} relations over {len(steps)} steps, "
+               f"{steps[0]} to {steps[-1]}{note}", err=True)
+
+
+def _camps_at(graph, dates: Sequence[str | None], known_at: str | None) -> list[dict[str, int]]:
+    """Actor -> camp number at each date (None: the whole record), numbered as one series,
+    as 'camps --every' numbers them."""
+    from allegiance.analysis.camps import partition
+    from allegiance.cli_analysis import camp_series
+
+    tracked, _ = camp_series(graph, dates, known_at)
+    return [partition(s) for s in tracked["steps"]]
+
+
+def _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, store, neo4j) -> None:
+    from allegiance.queries.runner import Binder
     from allegiance.queries.snapshot import snapshot
     from allegiance.viz.network import snapshot_page
+    from allegiance.viz.timepage import select
 
-    refuse_store_file(output, store, "-o")
     with _open(store, neo4j, read_only=True) as graph:
+        focus_id = Binder(graph).entity(("actor",), focus, "--focus") if focus else None
         snap = snapshot(graph, as_of=as_of, known_at=known_at)
-    path = snapshot_page(snap, output, title=title)
-    click.echo(f"Wrote {path}: {len(snap.relations)} relations", err=True)
+        camps = _camps_at(graph, [as_of], known_at) if colour_by == "camp" else None
+    chosen = select({(r["subject"], r["relation"], r["object"]): len(r["statements"]) for r in snap.relations},
+                    focus=focus_id, depth=depth, top=top)
+    keep = set(chosen.keys)
+    rows = [r for r in snap.relations if (r["subject"], r["relation"], r["object"]) in keep]
+    note = (f"Drawn: {len(rows):,} of {len(snap.relations):,} relations ({chosen.reason}). Left out: "
+            f"{chosen.left_out:,} relations, {chosen.actors_left_out:,} actors.") if chosen.left_out else None
+    path = snapshot_page(snap, output, title=title, rows=rows, note=note, camps=camps[0] if camps else None)
+    click.echo(f"Wrote {path}: {len(rows):,} relations" + (f" ({chosen.left_out:,} left out)" if chosen.left_out else ""),
+               err=True)
 
 
 @cli.command()

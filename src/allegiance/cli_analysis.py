@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -41,6 +42,23 @@ def _signed(graph, as_of: str | None, known_at: str | None, exclude_contested: b
     snap = snapshot(graph, as_of=as_of, known_at=known_at)
     return signed_graph(snap.relations, evidence=statement_evidence(graph, snap.relations),
                         exclude_contested=exclude_contested, fold=fold)
+
+
+def camp_series(graph, dates: Sequence[str | None], known_at: str | None, k: int | None = None, *,
+                exclude_contested: bool = False, fold: str | None = None,
+                weight: str | None = "weight") -> tuple[dict[str, Any], dict[str, str]]:
+    """Camps at each of ``dates``, numbered as one series (``analysis.steps.track``), and the
+    actors' names; with a progress bar on stderr."""
+    from allegiance.analysis.camps import camps as find_camps
+    from allegiance.analysis.steps import track
+
+    series, names = [], {}
+    with click.progressbar(dates, label="camps at each step", file=sys.stderr) as bar:
+        for date in bar:
+            G = _signed(graph, date, known_at, exclude_contested, fold)
+            names.update(_names(G))
+            series.append((date, find_camps(G, k, weight=weight), G))
+    return track(series), names
 
 
 def _names(G) -> dict[str, str]:
@@ -94,7 +112,6 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
     """Camps: the partition of the actors that frustrates the least weight of ties (a support
     between camps, an opposition inside one); every frustrated tie with its statements."""
     from allegiance.analysis.camps import camps as find_camps
-    from allegiance.analysis.steps import track
     from allegiance.model.partial_date import date_steps
 
     steps_asked = (start, end, every)
@@ -113,14 +130,8 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
                 _echo_camps(result, _names(G), fmt, f"Camps as of {as_of or 'the whole record'}")
             return
         assert start is not None and end is not None
-        dates = date_steps(start, end, every)
-        series, names = [], {}
-        with click.progressbar(dates, label="camps at each step", file=sys.stderr) as bar:
-            for date in bar:
-                G = _signed(graph, date, known_at, exclude_contested, fold)
-                names.update(_names(G))
-                series.append((date, find_camps(G, k, weight=weight), G))
-    tracked = track(series)
+        tracked, names = camp_series(graph, date_steps(start, end, every), known_at, k, exclude_contested=exclude_contested,
+                                     fold=fold, weight=weight)
     if fmt == "json":
         click.echo(json.dumps(tracked, ensure_ascii=False, indent=2))
         return

@@ -40,7 +40,7 @@ def _ties(G: nx.Graph, actor: str) -> set[str]:
     return {s for other in G[actor] for s in G[actor][other]["statements"]} if actor in G else set()
 
 
-def track(steps: Sequence[tuple[str, dict[str, Any], nx.Graph]]) -> dict[str, Any]:
+def track(steps: Sequence[tuple[str | None, dict[str, Any], nx.Graph]]) -> dict[str, Any]:
     """Camps at each step, numbered as a series, and the actors that switched camps.
 
     Parameters

@@ -61,6 +61,9 @@ NODE_STYLES = {
     "place": ("square", "#76b7b2", "\u25a0"),
 }
 DEFAULT_NODE_STYLE = ("dot", "#9e9e9e", "\u25cf")
+# With --color-by camp: colour-blind-safe categorical colours (Okabe-Ito), grey for no camp.
+CAMP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+NO_CAMP_COLOUR = "#bdbdbd"
 
 _PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _EXTERNAL_URL = re.compile(r"^\s*(https?:)?//", re.I)
@@ -83,6 +86,7 @@ div.vis-tooltip { white-space: pre-wrap; max-width: 40em; font-family: sans-seri
   padding: 8px 12px; font-size: 13px; line-height: 1.5; color: #222; }
 #allegiance-legend .al-title { font-size: 16px; font-weight: bold; }
 #allegiance-legend .al-asof { color: #555; margin-bottom: 4px; }
+#allegiance-legend .al-note { margin: 4px 0; padding: 3px 6px; background: #fff8e1; border: 1px solid #ffe082; }
 #allegiance-legend .al-line { display: inline-block; width: 28px; margin: 0 8px 3px 0;
   border-top: 3px solid; vertical-align: middle; }
 #allegiance-legend .al-glyph { display: inline-block; width: 28px; margin-right: 8px; text-align: center;
@@ -90,15 +94,17 @@ div.vis-tooltip { white-space: pre-wrap; max-width: 40em; font-family: sans-seri
 """
 
 
-def write_page(rows, nodes, sources, path, *, title="allegiance", as_of=None) -> pathlib.Path:
+def write_page(rows, nodes, sources, path, *, title="allegiance", as_of=None, note=None, camps=None) -> pathlib.Path:
     """Write an offline HTML network of ``rows`` to ``path`` and return the path.
 
     Only ids referenced by ``rows`` are drawn; ``nodes`` and ``sources`` are
-    lookup tables (missing entries fall back to showing the bare id).
+    lookup tables (missing entries fall back to showing the bare id). ``note`` is a line
+    for the legend (what was left out); ``camps``, actor id -> camp number, colours the
+    actors by camp instead of type.
     """
     _check_args(rows, nodes, sources, path, title, as_of)
-    net = _build_network(rows, nodes, sources)
-    page = _render(net, title, as_of, rows, nodes)
+    net = _build_network(rows, nodes, sources, camps)
+    page = _render(net, title, as_of, rows, nodes, note, camps)
     external = _external_references(page)
     if external:  # a future pyvis template could add new CDN assets
         raise RuntimeError(f"page would load external resources: {external}")
@@ -109,9 +115,11 @@ def write_page(rows, nodes, sources, path, *, title="allegiance", as_of=None) ->
     return out
 
 
-def snapshot_page(snap: Snapshot, path, *, title="allegiance") -> pathlib.Path:
-    """``write_page`` of a snapshot (``queries.snapshot.snapshot``), as of its date."""
-    return write_page(snap.relations, snap.nodes, snap.sources, path, title=title, as_of=snap.as_of)
+def snapshot_page(snap: Snapshot, path, *, title="allegiance", rows=None, note=None, camps=None) -> pathlib.Path:
+    """``write_page`` of a snapshot (``queries.snapshot.snapshot``), as of its date: its
+    relations, or the part of them in ``rows``."""
+    return write_page(snap.relations if rows is None else rows, snap.nodes, snap.sources, path, title=title,
+                      as_of=snap.as_of, note=note, camps=camps)
 
 
 def _check_args(rows, nodes, sources, path, title, as_of):
@@ -187,12 +195,19 @@ def _edge_text(row, nodes, sources):
     return "\n".join(lines)
 
 
-def _build_network(rows, nodes, sources):
+def camp_colour(camp: int | None) -> str:
+    """A camp's colour on a page (None: in no camp)."""
+    return NO_CAMP_COLOUR if camp is None else CAMP_COLOURS[(camp - 1) % len(CAMP_COLOURS)]
+
+
+def _build_network(rows, nodes, sources, camps=None):
     net = Network(directed=True, cdn_resources="in_line", height="100vh", width="100%")
     for row in rows:
         for node_id in (row["subject"], row["object"]):
             info = nodes.get(node_id)
             shape, colour, _ = NODE_STYLES.get((info or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
+            if camps is not None:
+                colour = camp_colour(camps.get(node_id))
             label = str((info or {}).get("name") or node_id)
             net.add_node(node_id, label=label, shape=shape, color=colour, title=_node_text(node_id, info))
     pair_counts: dict[frozenset[str], int] = {}
@@ -220,11 +235,13 @@ def _build_network(rows, nodes, sources):
     return net
 
 
-def _legend(title, as_of, rows, nodes):
+def _legend(title, as_of, rows, nodes, note=None, camps=None):
     esc = html.escape
     parts = [f'<div id="allegiance-legend"><div class="al-title">{esc(title)}</div>']
     if as_of:
         parts.append(f'<div class="al-asof">as of {esc(as_of)}</div>')
+    if note:
+        parts.append(f'<div class="al-note">{esc(note)}</div>')
     relations = {_caption(rel): colour for rel, colour in RELATION_COLOURS.items()}
     if any(r["relation"] not in RELATION_COLOURS for r in rows):
         relations["other"] = UNKNOWN_RELATION_COLOUR
@@ -237,12 +254,19 @@ def _legend(title, as_of, rows, nodes):
                     for r in rows for i in (r["subject"], r["object"])})
     for node_type in types:
         _, colour, glyph = NODE_STYLES.get(node_type, DEFAULT_NODE_STYLE)
+        if camps is not None:
+            colour = "#555"
         parts.append(f'<div><span class="al-glyph" style="color:{colour}">{glyph}</span>'
                      f"{esc(node_type.replace('_', ' '))}</div>")
+    if camps is not None:
+        drawn = {i for r in rows for i in (r["subject"], r["object"])}
+        for camp in sorted({c for n, c in camps.items() if n in drawn}):
+            parts.append(f'<div><span class="al-glyph" style="color:{camp_colour(camp)}">\u25cf</span>camp {camp}</div>')
+        parts.append(f'<div><span class="al-glyph" style="color:{NO_CAMP_COLOUR}">\u25cf</span>in no camp</div>')
     return "\n".join(parts) + "</div>"
 
 
-def _render(net, title, as_of, rows, nodes):
+def _render(net, title, as_of, rows, nodes, note=None, camps=None):
     env = net.templateEnv
     source, _, _ = env.loader.get_source(env, net.path)
     for pattern in _TEMPLATE_STRIP:
@@ -261,7 +285,7 @@ def _render(net, title, as_of, rows, nodes):
         dot_lang="", widget=False, bgcolor=net.bgcolor, conf=False, tooltip_link=False,
         neighborhood_highlight=False, select_menu=False, filter_menu=False, notebook=False,
         cdn_resources="in_line", allegiance_head=head,
-        allegiance_legend=_legend(title, as_of, rows, nodes),
+        allegiance_legend=_legend(title, as_of, rows, nodes, note, camps),
     )
 
 

@@ -1,0 +1,223 @@
+"""One network page for a whole period: a date slider, a play button, and the relations that
+hold at each step, filtered in the browser.
+
+The spans come once from the core ``intervals`` query (each statement's days after
+supersession). A relation holds at a date when one of its affirming spans overlaps the
+date's span, and is contested there when a denying span overlaps it too: the rule that
+``query relations --as-of`` applies (``tests/viz/test_timepage.py`` checks the two agree at
+every step, in a real browser). The page carries the spans, not a picture per step; its
+script (``timepage.js``) filters one vis-network DataView, so nodes keep their places while
+edges come and go. The layout is computed once, by the browser, over every relation of the
+period, and then frozen.
+
+Everything user-written (names, quotes, titles, URLs) travels as JSON in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and is put
+on the page with ``textContent``; a source URL becomes a link only for http and https.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from allegiance.model.partial_date import PartialDate
+from allegiance.model.vocabulary import presentation_order, relation_types
+from allegiance.output import atomic_output
+from allegiance.viz.network import (
+    CAMP_COLOURS,
+    DEFAULT_NODE_STYLE,
+    NO_CAMP_COLOUR,
+    NODE_STYLES,
+    UNKNOWN_RELATION_COLOUR,
+    _node_text,
+)
+
+__all__ = ["LARGE_EDGES", "Selection", "page_data", "select", "write_time_page"]
+
+# Above this many relations the page draws straight edges, lays out with Barnes-Hut for fewer
+# iterations and hides edges while dragging: what keeps 50,000 relations usable (docs/page.md).
+LARGE_EDGES = 2_000
+
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which relations of the period the page draws, and what it says it left out."""
+
+    keys: list[Key]
+    left_out: int  # relations of the period not drawn
+    actors_left_out: int
+    reason: str  # "" when everything is drawn
+
+
+def _relations(intervals: Iterable[Mapping[str, Any]], lo: int, hi: int) -> dict[Key, list[Mapping[str, Any]]]:
+    """Relation -> its statements' spans, for the relations one affirming span of which
+    overlaps the period [lo, hi]."""
+    found: dict[Key, list[Mapping[str, Any]]] = {}
+    for row in intervals:
+        found.setdefault((row["subject"], row["relation"], row["object"]), []).append(row)
+    return {key: spans for key, spans in found.items()
+            if any(not s["negated"] and s["first"] <= hi and s["last"] >= lo for s in spans)}
+
+
+def _evidence(spans: Sequence[Mapping[str, Any]], lo: int, hi: int) -> int:
+    return len({s["statement"] for s in spans if not s["negated"] and s["first"] <= hi and s["last"] >= lo})
+
+
+def select(evidence: Mapping[Key, int], *, focus: str | None = None, depth: int = 1,
+           top: int | None = None) -> Selection:
+    """The relations to draw, out of ``evidence`` (relation -> its affirming statements): those
+    within ``depth`` hops of ``focus`` (either direction), then the ``top`` with the most
+    statements (ties by subject, relation, object)."""
+    keys = sorted(evidence)
+    reasons = []
+    if focus is not None:
+        neighbours: dict[str, set[str]] = {}
+        for s, _, o in keys:
+            neighbours.setdefault(s, set()).add(o)
+            neighbours.setdefault(o, set()).add(s)
+        seen = {focus: 0}
+        queue = deque([focus])
+        while queue:
+            node = queue.popleft()
+            if seen[node] < depth:
+                for other in sorted(neighbours.get(node, ())):
+                    if other not in seen:
+                        seen[other] = seen[node] + 1
+                        queue.append(other)
+        keys = [k for k in keys if k[0] in seen and k[2] in seen]
+        reasons.append(f"within {depth} hop{'s' if depth != 1 else ''} of {focus}")
+    if top is not None and len(keys) > top:
+        keys = sorted(sorted(keys, key=lambda k: (-evidence[k], k))[:top])
+        reasons.append(f"the {top:,} with the most statements")
+    actors = {n for s, _, o in evidence for n in (s, o)}
+    drawn = {n for s, _, o in keys for n in (s, o)}
+    return Selection(keys, len(evidence) - len(keys), len(actors - drawn), "; ".join(reasons))
+
+
+def _step(text: str) -> dict[str, Any]:
+    date = PartialDate.parse(text)
+    return {"date": text, "lo": date.lo, "hi": date.hi}
+
+
+def page_data(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mapping[str, Any]],
+              sources: Mapping[str, Mapping[str, Any]], details: Mapping[str, Mapping[str, Any]],
+              steps: Sequence[str], *, title: str, known_at: str | None = None, focus: str | None = None,
+              depth: int = 1, top: int | None = None,
+              camps: Sequence[Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """What the page's script reads: the steps, the relations with their spans, the statements,
+    nodes and sources they name, and what was left out.
+
+    ``intervals`` are rows of the core ``intervals`` query; ``details`` statement id -> its
+    quote, claimed_by and the rest (``snapshot.statement_details``); ``camps``, if given, one
+    actor -> camp number mapping per step."""
+    if not steps:
+        raise ValueError("a time page needs at least one step")
+    step_rows = [_step(s) for s in steps]
+    lo, hi = step_rows[0]["lo"], step_rows[-1]["hi"]
+    relations = _relations(intervals, lo, hi)
+    chosen = select({k: _evidence(v, lo, hi) for k, v in relations.items()}, focus=focus, depth=depth, top=top)
+    statements: dict[str, int] = {}
+    held_until: dict[str, str | None] = {}  # the span's end: as written, or the day before a successor
+    edges: list[dict[str, Any]] = []
+    pair_counts: dict[frozenset[str], int] = {}
+    types = relation_types()
+    for subject, relation, obj in chosen.keys:
+        spans = []
+        for s in sorted(relations[(subject, relation, obj)], key=lambda s: (s["first"], s["statement"])):
+            index = statements.setdefault(s["statement"], len(statements))
+            held_until[s["statement"]] = s["end"]
+            spans.append([s["first"], s["last"], 1 if s["negated"] else 0, index])
+        pair = frozenset((subject, obj))
+        parallel = pair_counts[pair] = pair_counts.get(pair, -1) + 1
+        edges.append({"subject": subject, "relation": relation, "object": obj, "spans": spans, "parallel": parallel})
+    used = {n for e in edges for n in (e["subject"], e["object"])}
+    node_rows: list[dict[str, Any]] = []
+    for node_id in sorted(used):
+        info = nodes.get(node_id)
+        shape, colour, _ = NODE_STYLES.get((info or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
+        node_rows.append({"id": node_id, "label": str((info or {}).get("name") or node_id), "shape": shape,
+                          "color": colour, "type": (info or {}).get("type") or "unknown",
+                          "title": _node_text(node_id, info)})
+    statement_rows: list[dict[str, Any]] = []
+    for statement_id in statements:  # in index order
+        d = details.get(statement_id, {})
+        row = {"id": statement_id, **{k: d.get(k) for k in (
+            "kind", "negated", "start", "end", "source", "quote", "claimed_by", "confidence")}}
+        # A hold a successor cut short: its span ends before the end it was written with.
+        row["until"] = held_until[statement_id] if held_until[statement_id] != row["end"] else None
+        statement_rows.append(row)
+    cited = {s["source"] for s in statement_rows if s["source"]}
+    claimants = {s["claimed_by"] for s in statement_rows if s["claimed_by"]}
+    present = {e["relation"] for e in edges}
+    legend = [{"relation": t.name, "caption": t.caption, "colour": t.colour}
+              for t in presentation_order() if t.name in present]
+    legend += [{"relation": r, "caption": r.replace("_", " "), "colour": UNKNOWN_RELATION_COLOUR}
+               for r in sorted(present - set(types))]
+    kinds = sorted({statement_rows[i]["kind"] or "" for e in edges for _, _, neg, i in e["spans"] if not neg})
+    data: dict[str, Any] = {
+        "title": title, "known_at": known_at, "steps": step_rows, "relations": legend, "kinds": kinds,
+        "nodes": node_rows, "edges": edges, "statements": statement_rows,
+        "sources": {s: dict(sources.get(s) or {}) for s in sorted(cited)},
+        "names": {n: str((nodes.get(n) or {}).get("name") or n) for n in sorted(used | claimants)},
+        "node_types": [{"type": t, "colour": NODE_STYLES.get(t, DEFAULT_NODE_STYLE)[1],
+                        "glyph": NODE_STYLES.get(t, DEFAULT_NODE_STYLE)[2]} for t in sorted({n["type"] for n in node_rows})],
+        "large": len(edges) > LARGE_EDGES,
+        "left_out": {"relations": chosen.left_out, "actors": chosen.actors_left_out, "reason": chosen.reason},
+        "camps": None,
+    }
+    if camps is not None:
+        if len(camps) != len(steps):
+            raise ValueError(f"expected camps for each of the {len(steps)} steps, got {len(camps)}")
+        data["camps"] = {"colours": CAMP_COLOURS, "none": NO_CAMP_COLOUR,
+                         "steps": [{n: c for n, c in step.items() if n in used} for step in camps]}
+    return data
+
+
+def _asset(name: str) -> str:
+    return (resources.files("allegiance.viz") / name).read_text(encoding="utf-8")
+
+
+def _vis(name: str) -> str:
+    # vis-network's standalone build (vis-data's DataSet and DataView included), as pyvis ships it.
+    return (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that a ``<script type="application/json">`` block holds as it is: no ``</script>``,
+    no ``<!--``, whatever the data says."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def write_time_page(data: Mapping[str, Any], path: str | Path) -> Path:
+    """Write the page for ``data`` (``page_data``) to ``path``, whole or not at all."""
+    path = Path(path)
+    # Inlined scripts and styles come from files we ship; a "</script" inside one would end
+    # its block early, so refuse rather than write a broken page.
+    vis_js, script = _vis("vis-network.min.js"), _asset("timepage.js")
+    for name, text in (("vis-network.min.js", vis_js), ("timepage.js", script)):
+        if "</script" in text.lower():
+            raise RuntimeError(f"{name} contains </script and cannot be inlined")
+    page = "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>{_escape(str(data['title']))}</title>",
+        f"<style>{_vis('vis-network.css')}</style>", f"<style>{_asset('timepage.css')}</style>",
+        "</head>", "<body>", _asset("timepage.html"),
+        f'<script type="application/json" id="allegiance-data">{_json_for_script(data)}</script>',
+        f"<script>{vis_js}</script>", f"<script>{script}</script>", "</body>", "</html>", ""])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path) as temp:
+        temp.write_text(page, encoding="utf-8")
+    return path
