@@ -416,7 +416,8 @@ def report(as_of: str | None, known_at: str | None, output: str | None, store: s
 @click.option("--focus", metavar="ACTOR", help="Draw only the actors within --depth hops of ACTOR (id, name or alias).")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="With --focus: how many hops.")
 @click.option("--top", type=click.IntRange(min=1), metavar="N",
-              help="Draw only the N relations with the most statements (the page says what it left out).")
+              help="Draw only the N relations with the most statements (the page says what it left out). "
+                   "Default: all of them up to 10,000, the 10,000 with the most statements above.")
 @click.option("--color-by", "colour_by", type=click.Choice(["type", "camp"]), default="type", show_default=True,
               help="Colour actors by their type, or by their camp (as 'allegiance camps' finds them) at each date.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")

@@ -352,3 +352,14 @@ def test_colour_by_camp_colours_each_step_by_its_camps(make_store, tmp_path):
                 assert len(set().union(*by_camp.values())) == len(by_camp)  # and camps differ
                 several += 1
     assert several >= 5  # the example has two camps at most steps
+
+
+def test_without_top_a_page_draws_at_most_the_default_number(monkeypatch):
+    import allegiance.viz.timepage as timepage
+
+    monkeypatch.setattr(timepage, "DEFAULT_TOP", 2)
+    evidence = {("a", "supports", "b"): 3, ("b", "supports", "c"): 1, ("c", "opposes", "d"): 2}
+    chosen = timepage.select(evidence)
+    assert chosen.keys == [("a", "supports", "b"), ("c", "opposes", "d")]
+    assert chosen.reason == "the 2 with the most statements, the default; --top N to choose"
+    assert timepage.select(evidence, top=3).left_out == 0

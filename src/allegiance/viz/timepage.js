@@ -116,6 +116,7 @@
     $("al-progress").textContent = "";
     render();
     api.ready = true;
+    api.readyMs = performance.now(); // from navigation start: scripts/bench_page.py reads it
     document.body.dataset.ready = "true";
   }
   network.on("stabilizationProgress", (p) => {

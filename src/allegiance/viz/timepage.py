@@ -37,11 +37,16 @@ from allegiance.viz.network import (
     _node_text,
 )
 
-__all__ = ["LARGE_EDGES", "Selection", "page_data", "select", "write_time_page"]
+__all__ = ["DEFAULT_TOP", "LARGE_EDGES", "Selection", "page_data", "select", "write_time_page"]
 
 # Above this many relations the page draws straight edges, lays out with Barnes-Hut for fewer
 # iterations and hides edges while dragging: what keeps 50,000 relations usable (docs/page.md).
 LARGE_EDGES = 2_000
+
+# Without --top a page draws at most this many relations, those with the most statements:
+# at 50,000 relations among 5,000 actors the page took 32 s to become interactive here and
+# each step 3 s (scripts/bench_page.py, docs/page.md), and nobody reads the picture.
+DEFAULT_TOP = 10_000
 
 Key = tuple[str, str, str]
 
@@ -74,9 +79,11 @@ def select(evidence: Mapping[Key, int], *, focus: str | None = None, depth: int 
            top: int | None = None) -> Selection:
     """The relations to draw, out of ``evidence`` (relation -> its affirming statements): those
     within ``depth`` hops of ``focus`` (either direction), then the ``top`` with the most
-    statements (ties by subject, relation, object)."""
+    statements (ties by subject, relation, object); with no ``top``, at most ``DEFAULT_TOP``."""
     keys = sorted(evidence)
     reasons = []
+    default = top is None
+    top = DEFAULT_TOP if top is None else top
     if focus is not None:
         neighbours: dict[str, set[str]] = {}
         for s, _, o in keys:
@@ -95,7 +102,7 @@ def select(evidence: Mapping[Key, int], *, focus: str | None = None, depth: int 
         reasons.append(f"within {depth} hop{'s' if depth != 1 else ''} of {focus}")
     if top is not None and len(keys) > top:
         keys = sorted(sorted(keys, key=lambda k: (-evidence[k], k))[:top])
-        reasons.append(f"the {top:,} with the most statements")
+        reasons.append(f"the {top:,} with the most statements" + (", the default; --top N to choose" if default else ""))
     actors = {n for s, _, o in evidence for n in (s, o)}
     drawn = {n for s, _, o in keys for n in (s, o)}
     return Selection(keys, len(evidence) - len(keys), len(actors - drawn), "; ".join(reasons))
