@@ -52,13 +52,16 @@ def command(name: str, target: str, store: pathlib.Path) -> tuple[list[str], dic
         "report": (["report", "-o", target, "--store", str(store)], {}),
         "viz": (["viz", "-o", target, "--store", str(store)], {}),
         "export": (["export", "-o", target, "--store", str(store)], {}),
+        "export-gexf": (["export", "--format", "gexf", "-o", target, "--store", str(store)], {}),
+        "export-graphml": (["export", "--format", "graphml", "-o", target, "--store", str(store)], {}),
         "load": (["load", str(EXAMPLE), "--unmapped", target, "--store", str(store)], {}),
         # queries takes no --store: the one it keeps is the one the environment names
         "queries": (["queries", "--browser-favorites", target], {"ALLEGIANCE_STORE": str(store)}),
     }[name]
 
 
-OPTIONS = {"report": "-o", "viz": "-o", "export": "-o", "load": "--unmapped", "queries": "--browser-favorites"}
+OPTIONS = {"report": "-o", "viz": "-o", "export": "-o", "export-gexf": "-o", "export-graphml": "-o", "load": "--unmapped",
+           "queries": "--browser-favorites"}
 
 
 # -- the store is never an output --------------------------------------------------------
@@ -122,6 +125,33 @@ def _fail_after_two_zip_entries(monkeypatch):
     monkeypatch.setattr(zipfile.ZipFile, "writestr", two_then_full)
 
 
+def _fail_writing_half_a_gexf_file(monkeypatch):
+    """networkx's GEXF writer (ElementTree's) writes half of the document, then the disk is full."""
+    import xml.etree.ElementTree as ET
+
+    write = ET.ElementTree.write
+
+    def half_then_full(self, file, *args, **kwargs):
+        write(self, file, *args, **kwargs)
+        file.truncate(file.tell() // 2)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(ET.ElementTree, "write", half_then_full)
+
+
+def _fail_writing_half_a_graphml_file(monkeypatch):
+    import networkx as nx
+
+    write_graphml = nx.write_graphml
+
+    def half_then_full(G, path, **kwargs):
+        write_graphml(G, path, **kwargs)
+        os.truncate(path, os.path.getsize(path) // 2)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(nx, "write_graphml", half_then_full)
+
+
 def _fail_after_the_first_statement(monkeypatch):
     from allegiance.exc import StoreError
     from allegiance.graph.embedded import EmbeddedStore
@@ -141,6 +171,8 @@ def _fail_after_the_first_statement(monkeypatch):
     ("load", _fail_writing_temp_files, NO_SPACE),
     ("queries", _fail_after_two_zip_entries, NO_SPACE),
     ("export", _fail_after_the_first_statement, "Error: the store went away\n"),
+    ("export-gexf", _fail_writing_half_a_gexf_file, NO_SPACE),
+    ("export-graphml", _fail_writing_half_a_graphml_file, NO_SPACE),
 ]])
 def test_a_command_that_fails_midway_leaves_the_earlier_file_and_no_temporary_file(
         name, fail, message, store, tmp_path, monkeypatch):

@@ -197,3 +197,11 @@ def test_hostile_names_through_the_store_and_the_cli(make_store):
         "| &lt;script&gt;alert(1)&lt;/script&gt; | supports | \\\\x1b\\[31mRed\\\\u202e\\|x |  |  |  | s1 |  |")
     assert query("csv").splitlines()[1].startswith("evil,<script>alert(1)</script>,supports,esc,\\x1b[31mRed\\u202e|x,")
     assert json.loads(query("json"))[0]["object_name"] == "\x1b[31mRed\u202e|x"
+
+
+def test_xml_text_escapes_only_what_xml_cannot_hold():
+    from allegiance.render import xml_text
+
+    # C0 controls but tab, newline and CR; U+FFFE and U+FFFF. C1 controls and bidi marks are
+    # XML characters: kept, as is markup, which the XML writer escapes itself.
+    assert xml_text("a\x00\x1b[0m\x0b\x0c\t\n\r\x85\u202e<&>\ufffe\uffff") == "a\\x00\\x1b[0m\\x0b\\x0c\t\n\r\x85\u202e<&>\\ufffe\\uffff"

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from click._termui_impl import ProgressBar  # what click.progressbar returns
 
+    from allegiance.model import PartialDate
+
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
 # Spelled out here so that `--help` need not import the loaders; a test keeps it equal
 # to allegiance.loaders.FORMATS.
@@ -506,46 +508,103 @@ def push(neo4j: str, store: str) -> None:
                f"{report.sources} sources written.")
 
 
+EXPORT_FORMATS = ("jsonl", "gexf", "graphml", "csv")
+
+
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Where to write ('-' for stdout, JSON Lines only).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "gexf"]), default="jsonl", show_default=True,
-              help="jsonl: every statement, for 'allegiance load'; gexf: a dynamic GEXF 1.3 graph for Gephi's timeline.")
-@click.option("--known-at", metavar="DATE", help="gexf: only statements whose source was published by DATE.")
+@click.option("-o", "--output", required=True, type=click.Path(allow_dash=True), metavar="PATH",
+              help="The file to write ('-': stdout, jsonl only); for csv, the folder to write into (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+              help="jsonl: statements for 'allegiance load'; gexf: a dynamic GEXF 1.3 graph for Gephi's timeline; "
+                   "graphml: the relations as a static GraphML graph; csv: nodes.csv and edges.csv for Gephi's "
+                   "Data Laboratory and spreadsheets.")
+@period_options
 @store_option
-def export(output: str, fmt: str, known_at: str | None, store: str, neo4j: str | None) -> None:
-    """Write everything the store holds as JSON Lines that 'allegiance load' reads back (to
-    rebuild a store for a new version of allegiance, or to move between backends), or as a
-    dynamic GEXF graph whose edges carry the days each relation holds."""
+def export(output: str, fmt: str, as_of: str | None, known_at: str | None, store: str, neo4j: str | None) -> None:
+    """Write what the store holds: JSON Lines that 'allegiance load' reads back (the
+    default: to rebuild a store, or to move between backends), or the relations as a graph:
+    GEXF for Gephi's timeline (the days each relation holds), GraphML, or two CSV tables for
+    Gephi's Data Laboratory and spreadsheets.
+
+    \b
+    The filters apply to every format:
+      --known-at DATE  only statements whose source was published by DATE
+      --as-of DATE     jsonl: the statements whose own dates overlap DATE;
+                       gexf: the relations that hold as of DATE, with all their spells;
+                       graphml, csv: the relations 'query relations --as-of DATE' gives
+    """
+    from allegiance.queries.runner import period_date
+
+    as_of_date, known_at_date = period_date("--as-of", as_of), period_date("--known-at", known_at)
+    if output == "-" and fmt != "jsonl":
+        raise click.UsageError(f"--format {fmt} writes {'a folder' if fmt == 'csv' else 'a file'}: "
+                               f"give -o {'DIR' if fmt == 'csv' else 'FILE.' + fmt}")
+    if fmt == "csv":
+        from allegiance.viz.csv_tables import TABLES
+
+        for name in ("", *TABLES):
+            refuse_store_file(os.path.join(output, name) if name else output, store, "-o")
+        if os.path.exists(output) and not os.path.isdir(output):
+            raise click.UsageError(f"-o {output}: not a folder; --format csv writes {' and '.join(TABLES)} into a folder")
+    elif output != "-":
+        refuse_store_file(output, store, "-o")
+        if os.path.isdir(output):
+            raise click.UsageError(f"-o {output}: that is a folder; --format {fmt} writes a file")
+    if fmt == "jsonl":
+        _export_jsonl(output, store, neo4j, as_of_date, known_at_date)
+    elif fmt == "gexf":
+        _export_gexf(output, store, neo4j, as_of, known_at)
+    else:
+        _export_relations(fmt, output, store, neo4j, as_of, known_at)
+
+
+def _export_jsonl(output: str, store: str, neo4j: str | None, as_of: PartialDate | None,
+                  known_at: PartialDate | None) -> None:
     from allegiance.pipeline import export as export_store
 
-    if output != "-":
-        refuse_store_file(output, store, "-o")
-    if fmt == "gexf":
-        from allegiance.queries.pack import core_pack
-        from allegiance.queries.runner import run_query
-        from allegiance.queries.snapshot import nodes
-        from allegiance.viz.gexf import dynamic_graph, write_gexf
-
-        if output == "-":
-            raise click.UsageError("--format gexf writes a file: give -o FILE.gexf")
-        with _open(store, neo4j, read_only=True) as graph:
-            rows = run_query(graph, core_pack()["intervals"], {}, known_at=known_at)
-            entities = nodes(graph)  # the relations query, which snapshot() runs, is not needed here
-        G = dynamic_graph(rows, entities)
-        write_gexf(G, output)
-        click.echo(f"Wrote {G.number_of_edges():,} relations among {G.number_of_nodes():,} nodes to {output}", err=True)
-        return
-    if known_at:
-        raise click.UsageError("--known-at applies to --format gexf only: JSON Lines hold everything")
     with _open(store, neo4j, read_only=True) as graph:
         if output == "-":
             with click.open_file(output, "w", encoding="utf-8") as f:
-                count = export_store(graph, f)
+                count = export_store(graph, f, as_of=as_of, known_at=known_at)
         else:
             with atomic_output(output) as temp, temp.open("w", encoding="utf-8") as f:
-                count = export_store(graph, f)
+                count = export_store(graph, f, as_of=as_of, known_at=known_at)
     click.echo(f"Wrote {count:,} statements to {output}", err=True)
+
+
+def _export_gexf(output: str, store: str, neo4j: str | None, as_of: str | None, known_at: str | None) -> None:
+    from allegiance.queries.pack import core_pack
+    from allegiance.queries.runner import run_query
+    from allegiance.queries.snapshot import nodes
+    from allegiance.viz.gexf import dynamic_graph, write_gexf
+
+    with _open(store, neo4j, read_only=True) as graph:
+        rows = run_query(graph, core_pack()["intervals"], {}, known_at=known_at)
+        holding = None
+        if as_of:  # which relations hold as of the date: the relations query's rule, not a copy of it
+            relations = run_query(graph, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
+            holding = {(r["subject"], r["relation"], r["object"]) for r in relations}
+        entities = nodes(graph)  # the relations query, which snapshot() runs, is not needed here
+    G = dynamic_graph(rows, entities, only=holding)
+    write_gexf(G, output)
+    click.echo(f"Wrote {G.number_of_edges():,} relations among {G.number_of_nodes():,} nodes to {output}", err=True)
+
+
+def _export_relations(fmt: str, output: str, store: str, neo4j: str | None, as_of: str | None,
+                      known_at: str | None) -> None:
+    from allegiance.queries.snapshot import snapshot
+    from allegiance.viz.csv_tables import write_csv_tables
+    from allegiance.viz.graphml import relation_graph, write_graphml
+
+    with _open(store, neo4j, read_only=True) as graph:
+        snap = snapshot(graph, as_of=as_of, known_at=known_at)
+    G = relation_graph(snap.relations, snap.nodes, as_of=as_of, known_at=known_at)
+    if fmt == "graphml":
+        write_graphml(G, output)
+        where = output
+    else:
+        where = " and ".join(str(p) for p in write_csv_tables(G, output))
+    click.echo(f"Wrote {G.number_of_edges():,} relations among {G.number_of_nodes():,} nodes to {where}", err=True)
 
 
 # The analysis commands (camps, balance, brokers, reach) live in their own module, which

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from allegiance.loaders import Options
     from allegiance.loaders.assemble import Assembler
     from allegiance.loaders.records import Record
-    from allegiance.model import Statement
+    from allegiance.model import PartialDate, Statement
 
 BATCH = 50_000  # statements handed to a store's writer at a time
 
@@ -168,9 +168,34 @@ def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = 
     return report
 
 
-def export(store: GraphStore, stream: IO[str]) -> int:
+def export(store: GraphStore, stream: IO[str], *, as_of: PartialDate | None = None,
+           known_at: PartialDate | None = None) -> int:
     """Everything ``store`` holds as JSON Lines that ``load`` reads back (the same statement
-    ids). Returns the number of statements written."""
-    from allegiance.loaders.jsonl import write_jsonl
+    ids). Returns the number of statements written.
 
-    return write_jsonl(store.known(), store.statements(), stream)
+    ``known_at`` keeps the statements whose source was published by then (as ``--known-at``
+    counts them: a source dated ``2020-05`` is known at any date in or after May 2020; an
+    undated source, or none, always counts). ``as_of`` keeps the statements whose own span
+    (``start`` to ``end``, or ``on``, as written: before supersession) overlaps its span,
+    denials alike. With either, the sources written are those the kept statements cite; the
+    actors and places are all written, as they carry no date.
+    """
+    from allegiance.loaders.jsonl import write_jsonl
+    from allegiance.model import Known
+
+    known = store.known()
+    if as_of is None and known_at is None:
+        return write_jsonl(known, store.statements(), stream)
+
+    def kept() -> Iterator[Statement]:
+        for st in store.statements():
+            if known_at is not None and known_day(known.sources.get(st.source or "")) > known_at.hi:
+                continue
+            if as_of is not None and (st.lo > as_of.hi or st.hi < as_of.lo):
+                continue
+            yield st
+
+    # Two passes, so that a large store is never held in memory: the cited sources, then the lines.
+    cited = {st.source for st in kept() if st.source}
+    sources = {id_: source for id_, source in known.sources.items() if id_ in cited}
+    return write_jsonl(Known(known.actors, known.places, sources), kept(), stream)

@@ -42,6 +42,10 @@ _URL_SAFE = "!#$%&'()*+,-./:;=?@[]^_`{|}~"  # printable ASCII but space, quote, 
 # OWASP's CSV injection list: a cell starting with one of these is a formula to a spreadsheet.
 # The list's tab and CR are not here: visible() has made them escapes by then.
 _FORMULA_START = ("=", "+", "-", "@")
+# What XML 1.0 cannot hold, not even as a character reference: the C0 controls but tab,
+# newline and carriage return, U+FFFE and U+FFFF, and lone surrogates. A GEXF or GraphML
+# file with one of them is not well-formed, and every reader (Gephi's, networkx's) stops there.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def visible(text: str) -> str:
@@ -84,6 +88,12 @@ def csv_cell(value: Any) -> Any:
         return value
     value = visible(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def xml_text(value: str) -> str:
+    """``value`` exactly as it is, but for the characters XML cannot hold, which become
+    escapes as in ``visible`` (``\\x1b``): for the GEXF and GraphML exports."""
+    return _NOT_XML.sub(lambda m: _escape(m[0]), value)
 
 
 def _markdown_escape(match: re.Match[str]) -> str:

@@ -53,9 +53,6 @@ def test_known_at_and_refusals(make_store, tmp_path):
     assert 0 < len(list(early.iter("{http://gexf.net/1.3}edge"))) < len(list(late.iter("{http://gexf.net/1.3}edge")))
     result = CliRunner().invoke(cli, ["export", "--format", "gexf", "-o", "-", "--store", str(store.path)])
     assert result.exit_code == 2 and "--format gexf writes a file: give -o FILE.gexf" in result.output
-    result = CliRunner().invoke(cli, ["export", "-o", str(tmp_path / "x.jsonl"), "--known-at", "2020",
-                                      "--store", str(store.path)])
-    assert result.exit_code == 2 and "--known-at applies to --format gexf only" in result.output
     result = CliRunner().invoke(cli, ["export", "--format", "gexf", "-o", str(store.path), "--store", str(store.path)])
     assert result.exit_code == 1 and "that is the store (or one of its files)" in result.output
 

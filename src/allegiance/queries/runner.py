@@ -57,9 +57,9 @@ def bind(query: Query, store: GraphStore, given: dict[str, str], *, as_of: str |
         names = ", ".join(p.name for p in query.params) or "none"
         raise QueryError(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r}; its parameters: {names}")
     values: dict[str, Any] = {}
-    span = _date("--as-of", as_of)
+    span = period_date("--as-of", as_of)
     values["as_of_lo"], values["as_of_hi"] = (span.lo, span.hi) if span else (0, OPEN_END)
-    known = _date("--known-at", known_at)
+    known = period_date("--known-at", known_at)
     values["known_at"] = known.hi if known else OPEN_END
     binder = Binder(store)
     for param in query.params:
@@ -70,7 +70,8 @@ def bind(query: Query, store: GraphStore, given: dict[str, str], *, as_of: str |
     return values
 
 
-def _date(option: str, text: str | None) -> PartialDate | None:
+def period_date(option: str, text: str | None) -> PartialDate | None:
+    """The date given to ``option`` (None if not given); ``QueryError`` naming it if it is not one."""
     if text is None or text == "":
         return None
     try:
@@ -82,7 +83,7 @@ def _date(option: str, text: str | None) -> PartialDate | None:
 def _convert(name: str, type_: str, raw: Any, binder: Binder) -> dict[str, Any]:
     text = str(raw)
     if type_ == "date":
-        span = _date(f"parameter {name!r}", text)
+        span = period_date(f"parameter {name!r}", text)
         return {f"{name}_lo": span.lo if span else 0, f"{name}_hi": span.hi if span else OPEN_END}
     if type_ in ("actor", "place", "entity"):
         if text == "":

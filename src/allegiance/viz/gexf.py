@@ -7,22 +7,35 @@ time), and its **spells**: the days it holds, from the core ``intervals`` query 
 statement's span after supersession). The affirming spans of a relation are merged where
 they overlap or touch, so a relation that holds 2015-2016 and again 2019-2020 has two
 spells. ``timeformat="date"``: a spell's ``start`` and ``end`` are its first and last day;
-an unknown start or an open end is a missing bound. networkx writes the file (``write_gexf``, version 1.3).
+an unknown start or an open end is a missing bound. ``only`` keeps the relations that hold
+as of a date (the keys of the ``relations`` rows as of it), each with all its spells.
+
+networkx writes the file (its GEXF writer, version 1.3), with two mends so that it
+validates against the GEXF 1.3 schema (``tests/fixtures/gexf-1.3``): networkx 3.6 spells
+the XML Schema instance namespace ``http://w3.org/...`` (it is ``http://www.w3.org/...``),
+so that its ``schemaLocation`` is an attribute the schema does not allow, and it writes a
+``name`` on ``<graph>``, which GEXF 1.3 does not have. Text is written as it is stored,
+but for the characters XML cannot hold (``xml_safe``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter  # what nx.write_gexf writes with
 
 from allegiance.model.partial_date import OPEN_END, UNKNOWN_START
 from allegiance.output import atomic_output
+from allegiance.viz.xml_safe import xml_safe
 
 __all__ = ["dynamic_graph", "spells", "write_gexf"]
+
+# The namespace of xsi:schemaLocation (XML Schema Part 1, section 2.6).
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def spells(spans: Iterable[tuple[int, int]]) -> list[tuple[str | None, str | None]]:
@@ -42,9 +55,11 @@ def spells(spans: Iterable[tuple[int, int]]) -> list[tuple[str | None, str | Non
              None if hi >= OPEN_END else dt.date.fromordinal(hi).isoformat()) for lo, hi in merged]
 
 
-def dynamic_graph(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mapping[str, Any]]) -> nx.MultiDiGraph:
+def dynamic_graph(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mapping[str, Any]], *,
+                  only: Container[tuple[str, str, str]] | None = None) -> nx.MultiDiGraph:
     """The graph to write: ``intervals`` are rows of the core ``intervals`` query, ``nodes``
-    a snapshot's nodes (id -> name, type, country)."""
+    a snapshot's nodes (id -> name, type, country); ``only``, if given, the (subject,
+    relation, object) keys to keep."""
     relations: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in intervals:
         key = (row["subject"], row["relation"], row["object"])
@@ -61,6 +76,8 @@ def dynamic_graph(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Ma
     for (subject, relation, obj), entry in sorted(relations.items()):
         if not entry["spans"]:
             continue  # only denied: it never holds
+        if only is not None and (subject, relation, obj) not in only:
+            continue
         for node in (subject, obj):
             if node not in G:
                 info = nodes.get(node, {})
@@ -75,6 +92,11 @@ def dynamic_graph(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Ma
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write ``G`` as GEXF 1.3, whole or not at all (an earlier file survives a failure)."""
     path = Path(path)
-    with atomic_output(path) as temp:
-        nx.write_gexf(G, temp, version="1.3")
+    writer = GEXFWriter(version="1.3")
+    writer.add_graph(xml_safe(G))
+    writer.xml.set("xmlns:xsi", XSI)
+    for graph in writer.xml.iter("graph"):
+        graph.attrib.pop("name", None)
+    with atomic_output(path) as temp, temp.open("wb") as f:
+        writer.write(f)
     return path
