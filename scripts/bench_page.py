@@ -50,6 +50,7 @@ def measure(relations: int, out: Path, seed: int, timeout: float, top: int | Non
         browser.get(page.as_uri())
         WebDriverWait(browser, timeout).until(lambda d: d.execute_script("return !!(window.allegiance && allegiance.ready)"))
         ready_ms = browser.execute_script("return allegiance.readyMs")
+        timings = {k: round(v) for k, v in browser.execute_script("return allegiance.timings").items()}
         drawn = browser.execute_script("return [allegiance.network.body.data.nodes.length, "
                                        "allegiance.network.body.data.edges.length]")
         steps = []
@@ -61,7 +62,7 @@ def measure(relations: int, out: Path, seed: int, timeout: float, top: int | Non
     return {"top": top, "relations": len(edges["edges"]), "left_out": edges["left_out"]["relations"], "actors": len(edges["nodes"]), "statements": relations,
             "build_s": round(build, 2), "page_mb": round(page.stat().st_size / 2**20, 1),
             "ready_s": round(ready_ms / 1000, 2), "step_ms": round(statistics.median(steps), 1),
-            "drawn_at_step_12": {"nodes": drawn[0], "edges": drawn[1]}}
+            "drawn_at_step_12": {"nodes": drawn[0], "edges": drawn[1]}, "timings_ms": timings}
 
 
 def main() -> None:

@@ -51,6 +51,7 @@ def command(name: str, target: str, store: pathlib.Path) -> tuple[list[str], dic
     return {
         "report": (["report", "-o", target, "--store", str(store)], {}),
         "viz": (["viz", "-o", target, "--store", str(store)], {}),
+        "viz-time": (["viz", "--from", "2020", "--to", "2020-06", "-o", target, "--store", str(store)], {}),
         "export": (["export", "-o", target, "--store", str(store)], {}),
         "export-gexf": (["export", "--format", "gexf", "-o", target, "--store", str(store)], {}),
         "export-graphml": (["export", "--format", "graphml", "-o", target, "--store", str(store)], {}),
@@ -60,8 +61,8 @@ def command(name: str, target: str, store: pathlib.Path) -> tuple[list[str], dic
     }[name]
 
 
-OPTIONS = {"report": "-o", "viz": "-o", "export": "-o", "export-gexf": "-o", "export-graphml": "-o", "load": "--unmapped",
-           "queries": "--browser-favorites"}
+OPTIONS = {"report": "-o", "viz": "-o", "viz-time": "-o", "export": "-o", "export-gexf": "-o", "export-graphml": "-o",
+           "load": "--unmapped", "queries": "--browser-favorites"}
 
 
 # -- the store is never an output --------------------------------------------------------
@@ -168,6 +169,7 @@ def _fail_after_the_first_statement(monkeypatch):
 @pytest.mark.parametrize(("name", "fail", "message"), [pytest.param(*case, id=case[0]) for case in [
     ("report", _fail_writing_temp_files, NO_SPACE),
     ("viz", _fail_writing_temp_files, NO_SPACE),
+    ("viz-time", _fail_writing_temp_files, NO_SPACE),
     ("load", _fail_writing_temp_files, NO_SPACE),
     ("queries", _fail_after_two_zip_entries, NO_SPACE),
     ("export", _fail_after_the_first_statement, "Error: the store went away\n"),

@@ -186,6 +186,7 @@ def test_the_page_shows_what_relations_as_of_each_step_returns(make_store, tmp_p
     with headless_chromium(tmp_path / "profile") as browser:
         _open(browser, page)
         assert browser.title == "Libya <i>2020</i>"
+        assert not browser.find_element("id", "al-layout").is_displayed()  # laid out in full
         assert browser.execute_script("return allegiance.steps") == steps
         checked = 0
         for index, step in enumerate(steps):  # every step, through the API
@@ -363,3 +364,19 @@ def test_without_top_a_page_draws_at_most_the_default_number(monkeypatch):
     assert chosen.keys == [("a", "supports", "b"), ("c", "opposes", "d")]
     assert chosen.reason == "the 2 with the most statements, the default; --top N to choose"
     assert timepage.select(evidence, top=3).left_out == 0
+
+
+def test_a_layout_past_its_time_is_stopped_and_the_page_says_so(make_store, tmp_path, monkeypatch):
+    chromium_or_skip()
+    import allegiance.viz.timepage as timepage
+
+    monkeypatch.setattr(timepage, "LAYOUT_BUDGET_MS", 0)
+    store = make_store(EXAMPLE)
+    steps = date_steps("2020", "2020", "year")
+    page = timepage.write_time_page(_data(store, steps), tmp_path / "quick.html")
+    with headless_chromium(tmp_path / "profile") as browser:
+        _open(browser, page)
+        note = browser.find_element("id", "al-layout")
+        assert note.is_displayed() and note.text.startswith("The layout was stopped after 0 s")
+        assert browser.execute_script("return allegiance.timings.layoutStoppedAt") < 300
+        assert _shown(browser) == _expected(store, "2020")[0]  # the answer does not depend on the layout
