@@ -31,18 +31,27 @@ def snapshot(store: GraphStore, *, as_of: str | None = None, known_at: str | Non
     statements whose source was published by ``known_at``."""
     rows = run_query(store, core_pack()["relations"], {}, as_of=as_of, known_at=known_at)
     known = store.known()
-    sources = {
-        s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
-               "published": str(s.published) if s.published else None}
-        for s in known.sources.values()
-    }
-    return Snapshot(rows, _nodes(known), sources, as_of, known_at)
+    return Snapshot(rows, _nodes(known), _sources(known), as_of, known_at)
 
 
 def nodes(store: GraphStore) -> dict[str, dict[str, Any]]:
     """The actors and places as a snapshot gives them (id -> name, type, country), for a view
     that needs the entities without the relations query."""
     return _nodes(store.known())
+
+
+def sources(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """The sources as a snapshot gives them (id -> title, publisher, url, published), for a
+    view that needs them without the relations query."""
+    return _sources(store.known())
+
+
+def _sources(known: Known) -> dict[str, dict[str, Any]]:
+    return {
+        s.id: {"title": s.title, "publisher": s.publisher, "url": s.url,
+               "published": str(s.published) if s.published else None}
+        for s in known.sources.values()
+    }
 
 
 def _nodes(known: Known) -> dict[str, dict[str, Any]]:
