@@ -250,6 +250,14 @@ def test_only_http_and_https_urls_become_links(url, href):
     assert tl._link(url) == href
 
 
+def test_an_actor_without_relations_gets_a_page_that_says_so(make_store, tmp_path):
+    store = make_store(EXAMPLE)
+    data = actor_timeline(store, "united-nations")  # it only claims things
+    assert (data["relations"], data["statements"], data["items"]) == ([], {}, [])
+    text = write_timeline(data, tmp_path / "un.html").read_text(encoding="utf-8")
+    assert "No statement affirms a relation of this actor." in text and "0 relations, 0 statements" in text
+
+
 def test_nothing_dated_draws_around_the_sources_publication():
     rows = [{"subject": "a", "relation": "supports", "object": "b", "statement": "s1", "negated": False, "first": 0,
              "last": 9_999_999, "start": None, "end": None, "kind": None, "source": "src"}]

@@ -75,6 +75,7 @@
     stack: false, stackSubgroups: true, orientation: {axis: "both", item: "top"},
     margin: {item: {horizontal: 0, vertical: 8}, axis: 6},
     template: itemContent, groupTemplate: groupLabel,
+    showCurrentTime: false,  // the record's "ongoing" is not a claim about today
     showTooltips: false, selectable: true, multiselect: false, dataAttributes: ["id", "kind", "statement"],
     zoomMin: 1000 * 60 * 60 * 24 * 14,
     // vis-timeline keeps its root hidden until the first full draw.

@@ -320,6 +320,8 @@ def _legend(data: Mapping[str, Any]) -> str:
 def _page(data: Mapping[str, Any], title: str) -> str:
     esc = html.escape
     actor = data["actor"]
+    hint = ("Hover or click a bar for its statements." if data["relations"] else
+            "No statement affirms a relation of this actor" + (" by then." if data["known_at"] else "."))
     counts = (f"{len(data['relations'])} relations, {len(data['statements'])} statements"
               + (f", as known at {data['known_at']}" if data["known_at"] else ""))
     return f"""<!DOCTYPE html>
@@ -342,7 +344,7 @@ def _page(data: Mapping[str, Any], title: str) -> str:
 </header>
 <main id="al-main">
 <div id="al-timeline"></div>
-<aside id="al-panel" aria-live="polite"><p class="al-hint">Hover or click a bar for its statements.</p></aside>
+<aside id="al-panel" aria-live="polite"><p class="al-hint">{esc(hint)}</p></aside>
 </main>
 <script type="application/json" id="al-data">{_json_for_script(data)}</script>
 <script>{_asset(*VENDOR, "vis-timeline-graph2d.min.js")}</script>
