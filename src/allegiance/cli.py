@@ -491,6 +491,31 @@ def _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, s
 
 
 @cli.command()
+@click.argument("actor")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--known-at", metavar="DATE",
+              help="Use only statements whose source was published on or before DATE (undated sources count).")
+@click.option("--title", help="The page title. Default: 'ACTOR'S NAME: relations over time'.")
+@store_option
+def timeline(actor: str, output: str, known_at: str | None, title: str | None, store: str, neo4j: str | None) -> None:
+    """An offline page of ACTOR's relations over time (vis-timeline): one row per relation, a bar per statement.
+
+    ACTOR is an id, name or alias. Dates known to a year or a month are hatched over that span,
+    unknown starts fade in, open ends run to the edge, denials are drawn hollow and their rows
+    flagged contested, and a hold taken over by a successor ends with a marker. Hover or click a
+    bar for its statements and sources.
+    """
+    from allegiance.viz.timeline import actor_timeline, write_timeline
+
+    refuse_store_file(output, store, "-o")
+    with _open(store, neo4j, read_only=True) as graph:
+        data = actor_timeline(graph, actor, known_at=known_at)
+    path = write_timeline(data, output, title=title)
+    click.echo(f"Wrote {path}: {len(data['relations'])} relations, {len(data['statements'])} statements "
+               f"of {data['actor']['name']}", err=True)
+
+
+@cli.command()
 @click.option("--neo4j", metavar="URI", envvar="ALLEGIANCE_NEO4J_URI", required=True,
               help="The Neo4j server to copy into (env ALLEGIANCE_NEO4J_URI).")
 @click.option("--store", metavar="PATH", envvar="ALLEGIANCE_STORE", default="allegiance.db", show_default=True,
