@@ -10,6 +10,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 from tests.conftest import ROOT, unavailable
@@ -62,3 +63,16 @@ def web_requests(browser) -> list[str]:
     requested = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
     urls = [m["params"]["request"]["url"] for m in requested if m["method"] == "Network.requestWillBeSent"]
     return [u for u in urls if re.match(r"(https?|wss?|ftp):", u, re.I)]
+
+
+class Tags(HTMLParser):
+    """Every start tag of a page, as (tag, attributes), so tests see what a browser would parse."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))

@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import re
 import time
-from html.parser import HTMLParser
 
 import pytest
 
 from allegiance.viz.network import RELATION_COLOURS, UNKNOWN_RELATION_COLOUR, write_page
-from tests.browser import ARTIFACTS, chromium_or_skip, headless_chromium
+from tests.browser import ARTIFACTS, Tags, chromium_or_skip, headless_chromium
 
 XSS = "<script>alert(1)</script>"
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.I)
@@ -57,17 +56,6 @@ def page(tmp_path):
                       title="Test <i>alliances</i>", as_of="2024-06-01")
 
 
-class Tags(HTMLParser):
-    """Collects every start tag so tests see what a browser would parse."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.tags = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 def vis_data(html, name):

@@ -9,7 +9,6 @@ import hashlib
 import json
 import re
 import zipfile
-from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +18,7 @@ from allegiance.exc import QueryError
 from allegiance.model.vocabulary import relation_types
 from allegiance.viz import timeline as tl
 from allegiance.viz.timeline import VIS_TIMELINE_VERSION, actor_timeline, timeline_data, write_timeline
-from tests.browser import ARTIFACTS, chromium_or_skip, headless_chromium, severe_console_errors, web_requests
+from tests.browser import ARTIFACTS, Tags, chromium_or_skip, headless_chromium, severe_console_errors, web_requests
 from tests.conftest import EXAMPLE, ROOT, ask
 from tests.test_output import EARLIER, NO_SPACE, REFUSED, _fail_writing_temp_files, files
 
@@ -268,14 +267,6 @@ def test_nothing_dated_draws_around_the_sources_publication():
 
 # -- the page as HTML --------------------------------------------------------------------------
 
-class Tags(HTMLParser):
-    def __init__(self, text):
-        super().__init__()
-        self.tags = []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 def test_the_page_inlines_everything_and_refers_to_nothing_outside(gna_page):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
@@ -17,8 +16,9 @@ from allegiance.model.partial_date import date_steps
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query
 from allegiance.queries.snapshot import nodes, sources, statement_details
-from allegiance.viz.timepage import _json_for_script, page_data, select
-from tests.browser import ARTIFACTS, chromium_or_skip, headless_chromium, severe_console_errors, web_requests
+from allegiance.viz.inline import json_for_script
+from allegiance.viz.timepage import page_data, select
+from tests.browser import ARTIFACTS, Tags, chromium_or_skip, headless_chromium, severe_console_errors, web_requests
 from tests.conftest import EXAMPLE, ask
 
 FROM, TO = "2019-01", "2021-06"
@@ -89,7 +89,7 @@ def test_focus_and_top_draw_a_part_and_say_what_they_left_out():
 
 
 def test_the_data_block_cannot_end_its_script():
-    text = _json_for_script({"quote": "</script><script>alert(1)</script> <!-- & \u2028"})
+    text = json_for_script({"quote": "</script><script>alert(1)</script> <!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text)["quote"] == "</script><script>alert(1)</script> <!-- & \u2028"
 
@@ -129,14 +129,6 @@ def test_the_static_page_draws_the_top_relations_and_says_so(make_store, tmp_pat
 # ---------------------------------------------------------------- the page, in a browser
 
 
-class _Tags(HTMLParser):
-    def __init__(self, text):
-        super().__init__()
-        self.tags = []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 def _open(browser, page):
@@ -180,7 +172,7 @@ def test_the_page_shows_what_relations_as_of_each_step_returns(make_store, tmp_p
     assert result.exit_code == 0, result.output
     store = make_store(name="test.db")
     html = page.read_text(encoding="utf-8")
-    tags = _Tags(html).tags
+    tags = Tags(html).tags
     assert not [a for _, attrs in tags for a, v in attrs.items() if a in ("src", "href") and v]
     steps = date_steps(FROM, TO, "month")
     with headless_chromium(tmp_path / "profile") as browser:

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-import re
 from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +34,7 @@ from allegiance.graph.base import GraphStore
 from allegiance.model.partial_date import DAY, ONGOING_TEXT, OPEN_END, UNKNOWN_START, UNKNOWN_TEXT, PartialDate
 from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
+from allegiance.viz.inline import asset, json_for_script
 from allegiance.viz.network import DEFAULT_NODE_STYLE, NODE_STYLES, UNKNOWN_RELATION_COLOUR
 
 __all__ = ["VIS_TIMELINE_VERSION", "actor_timeline", "timeline_data", "write_timeline"]
@@ -51,8 +49,6 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline
 # A statement's first and last day drawn (day numbers, sentinels included) and the start
 # and end as written whose precision is hatched.
 Span = tuple[int, int, PartialDate | None, PartialDate | None]
-_SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$")
-_BLOCK_END = re.compile(r"</(script|style)", re.I)
 
 
 def actor_timeline(store: GraphStore, actor: str, *, known_at: str | None = None) -> dict[str, Any]:
@@ -284,21 +280,6 @@ def _items(st: dict[str, Any], span: Span, window: tuple[int, int]) -> list[dict
 
 # -- the page --------------------------------------------------------------------------------
 
-def _asset(*parts: str) -> str:
-    text = resources.files("allegiance.viz").joinpath(*parts).read_text(encoding="utf-8")
-    text = _SOURCE_MAP.sub("\n", text)
-    if _BLOCK_END.search(text):  # a vendored update could end the inline block early
-        raise RuntimeError(f"{'/'.join(parts)} contains '</script' or '</style'; it cannot be inlined")
-    return text
-
-
-def _json_for_script(data: Mapping[str, Any]) -> str:
-    # Inside <script type="application/json"> nothing may read as "</script" or "<!--": every
-    # <, > and & travels as a JSON escape, which JSON.parse turns back into the character.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _legend(data: Mapping[str, Any]) -> str:
     esc = html.escape
     drawn = {r["relation"] for r in data["relations"]}
@@ -333,8 +314,8 @@ def _page(data: Mapping[str, Any], title: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="allegiance, vis-timeline {VIS_TIMELINE_VERSION}">
 <title>{esc(title)}</title>
-<style>{_asset(*VENDOR, "vis-timeline-graph2d.min.css")}</style>
-<style>{_asset("timeline.css")}</style>
+<style>{asset(*VENDOR, "vis-timeline-graph2d.min.css")}</style>
+<style>{asset("timeline.css")}</style>
 </head>
 <body>
 <header id="al-header">
@@ -346,9 +327,9 @@ def _page(data: Mapping[str, Any], title: str) -> str:
 <div id="al-timeline"></div>
 <aside id="al-panel" aria-live="polite"><p class="al-hint">{esc(hint)}</p></aside>
 </main>
-<script type="application/json" id="al-data">{_json_for_script(data)}</script>
-<script>{_asset(*VENDOR, "vis-timeline-graph2d.min.js")}</script>
-<script>{_asset("timeline.js")}</script>
+<script type="application/json" id="al-data">{json_for_script(data)}</script>
+<script>{asset(*VENDOR, "vis-timeline-graph2d.min.js")}</script>
+<script>{asset("timeline.js")}</script>
 </body>
 </html>
 """

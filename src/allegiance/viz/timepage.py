@@ -17,17 +17,17 @@ on the page with ``textContent``; a source URL becomes a link only for http and 
 
 from __future__ import annotations
 
-import json
+import html
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from allegiance.model.partial_date import PartialDate
 from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
+from allegiance.viz.inline import asset, json_for_script, vis_network
 from allegiance.viz.network import (
     CAMP_COLOURS,
     DEFAULT_NODE_STYLE,
@@ -191,43 +191,17 @@ def page_data(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mappin
     return data
 
 
-def _asset(name: str) -> str:
-    return (resources.files("allegiance.viz") / name).read_text(encoding="utf-8")
-
-
-def _vis(name: str) -> str:
-    # vis-network's standalone build (vis-data's DataSet and DataView included), as pyvis ships it.
-    return (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
-
-
-def _json_for_script(value: Any) -> str:
-    """JSON that a ``<script type="application/json">`` block holds as it is: no ``</script>``,
-    no ``<!--``, whatever the data says."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def write_time_page(data: Mapping[str, Any], path: str | Path) -> Path:
     """Write the page for ``data`` (``page_data``) to ``path``, whole or not at all."""
     path = Path(path)
-    # Inlined scripts and styles come from files we ship; a "</script" inside one would end
-    # its block early, so refuse rather than write a broken page.
-    vis_js, script = _vis("vis-network.min.js"), _asset("timepage.js")
-    for name, text in (("vis-network.min.js", vis_js), ("timepage.js", script)):
-        if "</script" in text.lower():
-            raise RuntimeError(f"{name} contains </script and cannot be inlined")
     page = "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        f"<title>{_escape(str(data['title']))}</title>",
-        f"<style>{_vis('vis-network.css')}</style>", f"<style>{_asset('timepage.css')}</style>",
-        "</head>", "<body>", _asset("timepage.html"),
-        f'<script type="application/json" id="allegiance-data">{_json_for_script(data)}</script>',
-        f"<script>{vis_js}</script>", f"<script>{script}</script>", "</body>", "</html>", ""])
+        f"<title>{html.escape(str(data['title']))}</title>",
+        f"<style>{vis_network('vis-network.css')}</style>", f"<style>{asset('timepage.css')}</style>",
+        "</head>", "<body>", asset("timepage.html"),
+        f'<script type="application/json" id="allegiance-data">{json_for_script(data)}</script>',
+        f"<script>{vis_network('vis-network.min.js')}</script>", f"<script>{asset('timepage.js')}</script>",
+        "</body>", "</html>", ""])
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as temp:
         temp.write_text(page, encoding="utf-8")
