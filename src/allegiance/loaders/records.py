@@ -62,6 +62,9 @@ class Record:
     data: dict[str, Any]
     file: str
     where: str
+    # An entity a dataset made (``ucdp:111``), as `allegiance export` writes it back: its id may
+    # hold ':', which a hand-written id may not (it would capture the dataset's own actor).
+    dataset_scoped: bool = False
 
     def error(self, message: str, field: str | None = None) -> InputError:
         return InputError(message, file=self.file, record=self.where, field=field)
@@ -194,7 +197,7 @@ def _entity_id(record: Record) -> str:
     explicit = record.text("id")
     name = record.text("name") if record.kind != "source" else None
     if explicit:
-        if ":" in explicit:
+        if ":" in explicit and not record.dataset_scoped:
             raise record.error("':' is kept for dataset-scoped ids such as 'ucdp-acd:6'", field="id")
         return explicit
     if name:
