@@ -85,7 +85,7 @@
   const edgesData = new vis.DataSet(edges.map((e, i) => {
     const colour = (captions.get(e.relation) || {}).colour || "#b0b0b0";
     return {
-      id: i, from: e.subject, to: e.object, dashes: false,
+      id: i, from: e.subject, to: e.object, relation: e.relation, dashes: false,
       color: { color: colour, highlight: colour, hover: colour },
       smooth: large ? false : { enabled: true, type: "curvedCW", roundness: 0.12 + 0.18 * e.parallel },
     };
