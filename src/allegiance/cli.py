@@ -483,8 +483,11 @@ def _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, s
                     focus=focus_id, depth=depth, top=top)
     keep = set(chosen.keys)
     rows = [r for r in snap.relations if (r["subject"], r["relation"], r["object"]) in keep]
-    note = (f"Drawn: {len(rows):,} of {len(snap.relations):,} relations ({chosen.reason}). Left out: "
-            f"{chosen.left_out:,} relations, {chosen.actors_left_out:,} actors.") if chosen.left_out else None
+    def count(n: int, word: str) -> str:
+        return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+    note = (f"Drawn: {len(rows):,} of {count(len(snap.relations), 'relation')} ({chosen.reason}). Left out: "
+            f"{count(chosen.left_out, 'relation')}, {count(chosen.actors_left_out, 'actor')}.") if chosen.left_out else None
     path = snapshot_page(snap, output, title=title, rows=rows, note=note, camps=camps[0] if camps else None)
     click.echo(f"Wrote {path}: {len(rows):,} relations" + (f" ({chosen.left_out:,} left out)" if chosen.left_out else ""),
                err=True)

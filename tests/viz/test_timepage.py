@@ -159,8 +159,13 @@ def _with_kind(store, as_of, kind):
 
 
 def _contested(browser):
-    return {tuple(e) for e in browser.execute_script(
+    named = {tuple(e) for e in browser.execute_script(
         "return allegiance.contestedEdges().map(e => [e.subject, e.relation, e.object])")}
+    dashed = {tuple(e) for e in browser.execute_script(
+        "const d = allegiance.network.body.data.edges;"
+        "return d.getIds().map(i => d.get(i)).filter(e => e.dashes).map(e => [e.from, e.relation, e.to]);")}
+    assert named == dashed  # what the API calls contested is what is drawn dashed
+    return named
 
 
 def test_the_page_shows_what_relations_as_of_each_step_returns(make_store, tmp_path):
@@ -338,6 +343,15 @@ def test_hostile_text_stays_text_and_a_javascript_url_is_no_link(make_store, tmp
         browser.save_screenshot(str(ARTIFACTS / "timepage-hostile.png"))
         assert severe_console_errors(browser) == []
         assert web_requests(browser) == []
+    # --top 1 draws one relation of the two and the page says so.
+    result = CliRunner().invoke(cli, ["viz", "--store", str(tmp_path / "test.db"), "--from", "2020", "--to", "2020",
+                                      "--top", "1", "-o", str(page)])
+    assert result.exit_code == 0 and "(1 left out: the 1 with the most statements)" in result.output, result.output
+    with headless_chromium(tmp_path / "profile2") as browser:
+        _open(browser, page)
+        assert browser.find_element("id", "al-note").text == (
+            "Drawn: 1 of 2 relations of the period (the 1 with the most statements). Left out: 1 relation, 1 actor.")
+        assert len(_shown(browser)) == 1
 
 
 def test_colour_by_camp_colours_each_step_by_its_camps(make_store, tmp_path):

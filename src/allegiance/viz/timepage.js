@@ -494,10 +494,10 @@
   }
   if (data.left_out.relations > 0) {
     const note = $("al-note");
+    const count = (n, word) => n.toLocaleString() + " " + word + (n === 1 ? "" : "s");
     note.textContent = "Drawn: " + edges.length.toLocaleString() + " of " +
-      (edges.length + data.left_out.relations).toLocaleString() + " relations of the period (" + data.left_out.reason +
-      "). Left out: " + data.left_out.relations.toLocaleString() + " relations, " +
-      data.left_out.actors.toLocaleString() + " actors.";
+      count(edges.length + data.left_out.relations, "relation") + " of the period (" + data.left_out.reason +
+      "). Left out: " + count(data.left_out.relations, "relation") + ", " + count(data.left_out.actors, "actor") + ".";
     note.hidden = false;
   }
 
