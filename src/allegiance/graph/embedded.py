@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -281,7 +282,13 @@ class EmbeddedStore(GraphStore):
         try:
             result = _one(conn.execute(cypher, params))
             columns = result.get_column_names()
-            rows = [[_plain(v) for v in row] for row in result.get_all()]
+            rows = cast("list[list[Any]]", result.get_all())  # rows as lists: get_all never gives dicts
+            # Only a column of a type LadybugDB returns as Decimal (sums are INT128) is converted:
+            # a column has one type, so the other cells are left as the engine gave them.
+            convert = [i for i, t in enumerate(result.get_column_data_types()) if _DECIMAL_TYPES.search(t)]
+            for row in rows if convert else ():
+                for i in convert:
+                    row[i] = _plain(row[i])
         except RuntimeError as e:
             if "read-only database" in str(e):
                 raise QueryError(WRITE_REFUSED) from e
@@ -505,6 +512,9 @@ def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:
         with open(path, newline="", encoding="utf-8") as old, open(kept, "w", newline="", encoding="utf-8") as new:
             csv.writer(new).writerows(row for row in csv.reader(old) if row[column] not in ids)
         os.replace(kept, path)
+
+
+_DECIMAL_TYPES = re.compile(r"INT128|DECIMAL|UINT64")
 
 
 def _plain(value: Any) -> Any:
