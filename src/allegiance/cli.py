@@ -93,9 +93,13 @@ def store_option(f):
     )(f)
 
 
+def known_at_option(f):
+    return click.option("--known-at", metavar="DATE",
+                        help="Use only statements whose source was published on or before DATE (undated sources count).")(f)
+
+
 def period_options(f):
-    f = click.option("--known-at", metavar="DATE",
-                     help="Use only statements whose source was published on or before DATE (undated sources count).")(f)
+    f = known_at_option(f)
     return click.option("--as-of", metavar="DATE",
                         help="YYYY, YYYY-MM or YYYY-MM-DD: relations that hold at some time in that span. "
                              "Default: the whole record.")(f)
@@ -175,7 +179,6 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     (statements with a header; actors.csv, places.csv, sources.csv by name), and the
     field's datasets with --format. Loading the same data twice changes nothing.
     """
-    import json
 
     from allegiance.loaders import Options
     from allegiance.pipeline import load as load_files
@@ -194,7 +197,9 @@ def load(files: tuple[str, ...], fmt: str | None, actor_files: tuple[str, ...], 
     if unmapped_out:
         _write_unmapped(report.unmapped, unmapped_out)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        from allegiance.render import json_text
+
+        click.echo(json_text(report.as_dict()))
         return
     click.echo(
         f"Loaded {report.read:,} statements from {len(files)} file(s) into {neo4j or store}: "
@@ -442,7 +447,7 @@ def viz(as_of: str | None, known_at: str | None, start: str | None, end: str | N
     from allegiance.model.partial_date import date_steps
     from allegiance.queries.pack import core_pack
     from allegiance.queries.runner import Binder, run_query
-    from allegiance.queries.snapshot import nodes, sources, statement_details
+    from allegiance.queries.snapshot import entities, statement_details
     from allegiance.viz.timepage import page_data, write_time_page
 
     steps = date_steps(start, end, step)
@@ -450,8 +455,9 @@ def viz(as_of: str | None, known_at: str | None, start: str | None, end: str | N
         focus_id = Binder(graph).entity(("actor",), focus, "--focus") if focus else None
         spans = run_query(graph, core_pack()["intervals"], {}, known_at=known_at)
         camps = _camps_at(graph, steps, known_at) if colour_by == "camp" else None
-        data = page_data(spans, nodes(graph), sources(graph), statement_details(graph, (s["statement"] for s in spans)),
-                         steps, title=title, known_at=known_at, focus=focus_id, depth=depth, top=top, camps=camps)
+        found, cited = entities(graph)
+        data = page_data(spans, found, cited, lambda ids: statement_details(graph, ids), steps, title=title,
+                         known_at=known_at, focus=focus_id, depth=depth, top=top, camps=camps)
     path = write_time_page(data, output)
     left = data["left_out"]
     note = f" ({left['relations']:,} left out: {left['reason']})" if left["relations"] else ""
@@ -483,12 +489,7 @@ def _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, s
                     focus=focus_id, depth=depth, top=top)
     keep = set(chosen.keys)
     rows = [r for r in snap.relations if (r["subject"], r["relation"], r["object"]) in keep]
-    def count(n: int, word: str) -> str:
-        return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-    note = (f"Drawn: {len(rows):,} of {count(len(snap.relations), 'relation')} ({chosen.reason}). Left out: "
-            f"{count(chosen.left_out, 'relation')}, {count(chosen.actors_left_out, 'actor')}.") if chosen.left_out else None
-    path = snapshot_page(snap, output, title=title, rows=rows, note=note, camps=camps[0] if camps else None)
+    path = snapshot_page(snap, output, title=title, rows=rows, note=chosen.note(), camps=camps[0] if camps else None)
     click.echo(f"Wrote {path}: {len(rows):,} relations" + (f" ({chosen.left_out:,} left out)" if chosen.left_out else ""),
                err=True)
 
@@ -496,8 +497,7 @@ def _static_page(as_of, known_at, focus, depth, top, colour_by, output, title, s
 @cli.command()
 @click.argument("actor")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
-@click.option("--known-at", metavar="DATE",
-              help="Use only statements whose source was published on or before DATE (undated sources count).")
+@known_at_option
 @click.option("--title", help="The page title. Default: 'ACTOR'S NAME: relations over time'.")
 @store_option
 def timeline(actor: str, output: str, known_at: str | None, title: str | None, store: str, neo4j: str | None) -> None:

@@ -8,7 +8,6 @@ table, CSV and markdown are for people.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -59,6 +58,12 @@ def camp_series(graph, dates: Sequence[str | None], known_at: str | None, k: int
             names.update(_names(G))
             series.append((date, find_camps(G, k, weight=weight), G))
     return track(series), names
+
+
+def _echo_json(value: Any) -> None:
+    from allegiance.render import json_text
+
+    click.echo(json_text(value))
 
 
 def _names(G) -> dict[str, str]:
@@ -125,7 +130,7 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
             result = {"as_of": as_of, "known_at": known_at, **find_camps(G, k, weight=weight),
                       "mixed": G.graph["mixed"]}
             if fmt == "json":
-                click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+                _echo_json(result)
             else:
                 _echo_camps(result, _names(G), fmt, f"Camps as of {as_of or 'the whole record'}")
             return
@@ -133,7 +138,7 @@ def camps(as_of: str | None, known_at: str | None, k: int | None, start: str | N
         tracked, names = camp_series(graph, date_steps(start, end, every), known_at, k, exclude_contested=exclude_contested,
                                      fold=fold, weight=weight)
     if fmt == "json":
-        click.echo(json.dumps(tracked, ensure_ascii=False, indent=2))
+        _echo_json(tracked)
         return
     from allegiance.render import render
 
@@ -165,7 +170,7 @@ def balance(as_of: str | None, known_at: str | None, exclude_contested: bool, fo
     result = {"as_of": as_of, "known_at": known_at,
               **find_balance(G, weight=weight), "mixed": G.graph["mixed"]}
     if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        _echo_json(result)
         return
     if fmt == "csv":
         click.echo(render(_frustrated_rows(result), fmt))

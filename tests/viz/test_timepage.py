@@ -15,7 +15,7 @@ from allegiance.cli import cli
 from allegiance.model.partial_date import date_steps
 from allegiance.queries.pack import core_pack
 from allegiance.queries.runner import run_query
-from allegiance.queries.snapshot import nodes, sources, statement_details
+from allegiance.queries.snapshot import entities, statement_details
 from allegiance.viz.inline import json_for_script
 from allegiance.viz.timepage import page_data, select
 from tests.browser import ARTIFACTS, Tags, chromium_or_skip, headless_chromium, severe_console_errors, web_requests
@@ -44,8 +44,8 @@ def _key(row):
 
 def _data(store, steps, **options):
     spans = run_query(store, core_pack()["intervals"], {})
-    details = statement_details(store, (s["statement"] for s in spans))
-    return page_data(spans, nodes(store), sources(store), details, steps, title="t", **options)
+    found, cited = entities(store)
+    return page_data(spans, found, cited, lambda ids: statement_details(store, ids), steps, title="t", **options)
 
 
 def _viz(store_path, out, *extra):

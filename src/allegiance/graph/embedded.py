@@ -514,7 +514,7 @@ def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:
         os.replace(kept, path)
 
 
-_DECIMAL_TYPES = re.compile(r"INT128|DECIMAL|UINT64")
+_DECIMAL_TYPES = re.compile(r"INT128|DECIMAL")
 
 
 def _plain(value: Any) -> Any:

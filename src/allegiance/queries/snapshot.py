@@ -40,9 +40,11 @@ def nodes(store: GraphStore) -> dict[str, dict[str, Any]]:
     return _nodes(store.known())
 
 
-def sources(store: GraphStore) -> dict[str, dict[str, Any]]:
-    """The sources as a snapshot gives them (id -> title, publisher, url, published)."""
-    return _sources(store.known())
+def entities(store: GraphStore) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The nodes and the sources as a snapshot gives them, read from the store once, for a
+    view that needs them without the relations query."""
+    known = store.known()
+    return _nodes(known), _sources(known)
 
 
 def _sources(known: Known) -> dict[str, dict[str, Any]]:

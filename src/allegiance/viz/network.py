@@ -19,7 +19,7 @@ import html
 import os
 import pathlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -195,6 +195,36 @@ def _edge_text(row, nodes, sources):
     return "\n".join(lines)
 
 
+def node_style(node_id: str, info: Mapping | None) -> dict[str, str]:
+    """How a page draws an actor or place: ``label``, vis ``shape`` and ``color`` (by its type),
+    ``title`` (its tooltip, text) and ``type``."""
+    node_type = (info or {}).get("type") or "unknown"
+    shape, colour, _ = NODE_STYLES.get(node_type, DEFAULT_NODE_STYLE)
+    return {"label": str((info or {}).get("name") or node_id), "shape": shape, "color": colour,
+            "title": _node_text(node_id, info), "type": node_type}
+
+
+def curves(rows: Iterable[Mapping]) -> list[float]:
+    """Each edge's curve (vis ``roundness``): every parallel edge between the same two nodes,
+    either way, gets a wider curve, so that relations over one pair stay apart."""
+    seen: dict[frozenset[str], int] = {}
+    out = []
+    for row in rows:
+        pair = frozenset((row["subject"], row["object"]))
+        k = seen[pair] = seen.get(pair, -1) + 1
+        out.append(0.12 + 0.18 * k)
+    return out
+
+
+def relation_legend(relations: Iterable[str]) -> list[dict[str, str]]:
+    """The relations given as a legend, in the types' order, then those no type declares (in
+    the colour for an unknown relation): ``relation``, ``caption``, ``colour``."""
+    present = set(relations)
+    known = [t for t in RELATION_COLOURS if t in present]
+    return [{"relation": r, "caption": _caption(r), "colour": RELATION_COLOURS.get(r, UNKNOWN_RELATION_COLOUR)}
+            for r in known + sorted(present - set(known))]
+
+
 def camp_colour(camp: int | None) -> str:
     """A camp's colour on a page (None: in no camp)."""
     return NO_CAMP_COLOUR if camp is None else CAMP_COLOURS[(camp - 1) % len(CAMP_COLOURS)]
@@ -205,24 +235,18 @@ def _build_network(rows, nodes, sources, camps=None):
     for row in rows:
         for node_id in (row["subject"], row["object"]):
             info = nodes.get(node_id)
-            shape, colour, _ = NODE_STYLES.get((info or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
+            style = node_style(node_id, info)
             if camps is not None:
-                colour = camp_colour(camps.get(node_id))
-            label = str((info or {}).get("name") or node_id)
-            net.add_node(node_id, label=label, shape=shape, color=colour, title=_node_text(node_id, info))
-    pair_counts: dict[frozenset[str], int] = {}
-    for i, row in enumerate(rows):
-        # Each parallel edge between the same two nodes gets a wider curve so
-        # different relations over one pair stay visually separate.
-        pair = frozenset((row["subject"], row["object"]))
-        k = pair_counts[pair] = pair_counts.get(pair, -1) + 1
+                style["color"] = camp_colour(camps.get(node_id))
+            net.add_node(node_id, label=style["label"], shape=style["shape"], color=style["color"], title=style["title"])
+    for i, (row, roundness) in enumerate(zip(rows, curves(rows), strict=True)):
         colour = RELATION_COLOURS.get(row["relation"], UNKNOWN_RELATION_COLOUR)
         net.add_edge(
             row["subject"], row["object"], id=f"e{i}", title=_edge_text(row, nodes, sources),
             color={"color": colour, "highlight": colour, "hover": colour},
             dashes=bool(row.get("contested")), relation=row["relation"],
             contested=bool(row.get("contested")),
-            smooth={"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.18 * k},
+            smooth={"enabled": True, "type": "curvedCW", "roundness": roundness},
         )
     net.options = {
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "width": 2},

@@ -57,12 +57,13 @@ def actor_timeline(store: GraphStore, actor: str, *, known_at: str | None = None
     statements whose source was published by ``known_at``."""
     from allegiance.queries.pack import core_pack
     from allegiance.queries.runner import Binder, run_query
-    from allegiance.queries.snapshot import nodes, sources, statement_details
+    from allegiance.queries.snapshot import entities, statement_details
 
     actor_id = Binder(store).entity(("actor",), actor, "actor")
     rows = run_query(store, core_pack()["intervals"], {}, known_at=known_at)
     mine = [r["statement"] for r in rows if actor_id in (r["subject"], r["object"])]
-    return timeline_data(actor_id, rows, nodes(store), sources(store), statement_details(store, mine),
+    found, cited = entities(store)
+    return timeline_data(actor_id, rows, found, cited, statement_details(store, mine),
                          known_at=known_at)
 
 

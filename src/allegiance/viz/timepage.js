@@ -87,7 +87,7 @@
     return {
       id: i, from: e.subject, to: e.object, relation: e.relation, dashes: false,
       color: { color: colour, highlight: colour, hover: colour },
-      smooth: large ? false : { enabled: true, type: "curvedCW", roundness: 0.12 + 0.18 * e.parallel },
+      smooth: large ? false : { enabled: true, type: "curvedCW", roundness: e.roundness },
     };
   }));
   let shownEdges = null; // null while laying out: every relation of the period
@@ -168,8 +168,7 @@
   }
 
   function campColour(nodeId) {
-    const camp = data.camps.steps[state.index][nodeId];
-    return camp === undefined ? data.camps.none : data.camps.colours[(camp - 1) % data.camps.colours.length];
+    return data.camps.steps[state.index][nodeId] || data.camps.none;
   }
 
   let lastShown = new Map();
@@ -492,13 +491,9 @@
   if (data.camps) {
     $("al-node-legend").appendChild(el("div", "colour: camp at the step (camps --every); grey: in no camp", "al-muted"));
   }
-  if (data.left_out.relations > 0) {
-    const note = $("al-note");
-    const count = (n, word) => n.toLocaleString() + " " + word + (n === 1 ? "" : "s");
-    note.textContent = "Drawn: " + edges.length.toLocaleString() + " of " +
-      count(edges.length + data.left_out.relations, "relation") + " of the period (" + data.left_out.reason +
-      "). Left out: " + count(data.left_out.relations, "relation") + ", " + count(data.left_out.actors, "actor") + ".";
-    note.hidden = false;
+  if (data.note) {
+    $("al-note").textContent = data.note;
+    $("al-note").hidden = false;
   }
 
   // ------------------------------------------------------------------ the API

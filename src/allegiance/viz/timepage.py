@@ -19,22 +19,22 @@ from __future__ import annotations
 
 import html
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from allegiance.model.partial_date import PartialDate
-from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
 from allegiance.viz.inline import asset, json_for_script, vis_network
 from allegiance.viz.network import (
-    CAMP_COLOURS,
     DEFAULT_NODE_STYLE,
     NO_CAMP_COLOUR,
     NODE_STYLES,
-    UNKNOWN_RELATION_COLOUR,
-    _node_text,
+    camp_colour,
+    curves,
+    node_style,
+    relation_legend,
 )
 
 __all__ = ["DEFAULT_TOP", "LARGE_EDGES", "Selection", "page_data", "select", "write_time_page"]
@@ -63,6 +63,19 @@ class Selection:
     left_out: int  # relations of the period not drawn
     actors_left_out: int
     reason: str  # "" when everything is drawn
+
+    def note(self, among: str = "") -> str | None:
+        """What a page says it left out ("Drawn: 5 of 38 relations (...). Left out: ..."), or
+        None when it drew everything; ``among`` follows "relations" ("of the period")."""
+        if not self.left_out:
+            return None
+        total = len(self.keys) + self.left_out
+        return (f"Drawn: {len(self.keys):,} of {_count(total, 'relation')}{among} ({self.reason}). "
+                f"Left out: {_count(self.left_out, 'relation')}, {_count(self.actors_left_out, 'actor')}.")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _relations(intervals: Iterable[Mapping[str, Any]], lo: int, hi: int) -> dict[Key, list[Mapping[str, Any]]]:
@@ -104,7 +117,7 @@ def select(evidence: Mapping[Key, int], *, focus: str | None = None, depth: int 
                         queue.append(other)
         keys = [k for k in keys if k[0] in seen and k[2] in seen]
         reasons.append(f"within {depth} hop{'s' if depth != 1 else ''} of {focus}")
-    if top is not None and len(keys) > top:
+    if len(keys) > top:
         keys = sorted(sorted(keys, key=lambda k: (-evidence[k], k))[:top])
         reasons.append(f"the {top:,} with the most statements" + (", the default; --top N to choose" if default else ""))
     actors = {n for s, _, o in evidence for n in (s, o)}
@@ -118,16 +131,18 @@ def _step(text: str) -> dict[str, Any]:
 
 
 def page_data(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mapping[str, Any]],
-              sources: Mapping[str, Mapping[str, Any]], details: Mapping[str, Mapping[str, Any]],
+              sources: Mapping[str, Mapping[str, Any]],
+              describe: Callable[[list[str]], Mapping[str, Mapping[str, Any]]],
               steps: Sequence[str], *, title: str, known_at: str | None = None, focus: str | None = None,
               depth: int = 1, top: int | None = None,
               camps: Sequence[Mapping[str, int]] | None = None) -> dict[str, Any]:
     """What the page's script reads: the steps, the relations with their spans, the statements,
     nodes and sources they name, and what was left out.
 
-    ``intervals`` are rows of the core ``intervals`` query; ``details`` statement id -> its
-    quote, claimed_by and the rest (``snapshot.statement_details``); ``camps``, if given, one
-    actor -> camp number mapping per step."""
+    ``intervals`` are rows of the core ``intervals`` query; ``describe`` gives statement id ->
+    its quote, claimed_by and the rest (``snapshot.statement_details``), asked only for the
+    statements of the relations drawn; ``camps``, if given, one actor -> camp number mapping
+    per step."""
     if not steps:
         raise ValueError("a time page needs at least one step")
     step_rows = [_step(s) for s in steps]
@@ -137,25 +152,18 @@ def page_data(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mappin
     statements: dict[str, int] = {}
     held_until: dict[str, str | None] = {}  # the span's end: as written, or the day before a successor
     edges: list[dict[str, Any]] = []
-    pair_counts: dict[frozenset[str], int] = {}
-    types = relation_types()
     for subject, relation, obj in chosen.keys:
         spans = []
         for s in sorted(relations[(subject, relation, obj)], key=lambda s: (s["first"], s["statement"])):
             index = statements.setdefault(s["statement"], len(statements))
             held_until[s["statement"]] = s["end"]
             spans.append([s["first"], s["last"], 1 if s["negated"] else 0, index])
-        pair = frozenset((subject, obj))
-        parallel = pair_counts[pair] = pair_counts.get(pair, -1) + 1
-        edges.append({"subject": subject, "relation": relation, "object": obj, "spans": spans, "parallel": parallel})
+        edges.append({"subject": subject, "relation": relation, "object": obj, "spans": spans})
+    for edge, roundness in zip(edges, curves(edges), strict=True):
+        edge["roundness"] = roundness
     used = {n for e in edges for n in (e["subject"], e["object"])}
-    node_rows: list[dict[str, Any]] = []
-    for node_id in sorted(used):
-        info = nodes.get(node_id)
-        shape, colour, _ = NODE_STYLES.get((info or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
-        node_rows.append({"id": node_id, "label": str((info or {}).get("name") or node_id), "shape": shape,
-                          "color": colour, "type": (info or {}).get("type") or "unknown",
-                          "title": _node_text(node_id, info)})
+    node_rows = [{"id": node_id, **node_style(node_id, nodes.get(node_id))} for node_id in sorted(used)]
+    details = describe(list(statements))
     statement_rows: list[dict[str, Any]] = []
     for statement_id in statements:  # in index order
         d = details.get(statement_id, {})
@@ -166,28 +174,25 @@ def page_data(intervals: Iterable[Mapping[str, Any]], nodes: Mapping[str, Mappin
         statement_rows.append(row)
     cited = {s["source"] for s in statement_rows if s["source"]}
     claimants = {s["claimed_by"] for s in statement_rows if s["claimed_by"]}
-    present = {e["relation"] for e in edges}
-    legend = [{"relation": t.name, "caption": t.caption, "colour": t.colour}
-              for t in presentation_order() if t.name in present]
-    legend += [{"relation": r, "caption": r.replace("_", " "), "colour": UNKNOWN_RELATION_COLOUR}
-               for r in sorted(present - set(types))]
     kinds = sorted({statement_rows[i]["kind"] or "" for e in edges for _, _, neg, i in e["spans"] if not neg})
     data: dict[str, Any] = {
-        "title": title, "known_at": known_at, "steps": step_rows, "relations": legend, "kinds": kinds,
-        "nodes": node_rows, "edges": edges, "statements": statement_rows,
+        "title": title, "known_at": known_at, "steps": step_rows, "relations": relation_legend(e["relation"] for e in edges),
+        "kinds": kinds, "nodes": node_rows, "edges": edges, "statements": statement_rows,
         "sources": {s: dict(sources.get(s) or {}) for s in sorted(cited)},
         "names": {n: str((nodes.get(n) or {}).get("name") or n) for n in sorted(used | claimants)},
         "node_types": [{"type": t, "colour": NODE_STYLES.get(t, DEFAULT_NODE_STYLE)[1],
                         "glyph": NODE_STYLES.get(t, DEFAULT_NODE_STYLE)[2]} for t in sorted({n["type"] for n in node_rows})],
         "large": len(edges) > LARGE_EDGES, "layout_budget_ms": LAYOUT_BUDGET_MS,
         "left_out": {"relations": chosen.left_out, "actors": chosen.actors_left_out, "reason": chosen.reason},
+        "note": chosen.note(" of the period"),
         "camps": None,
     }
     if camps is not None:
         if len(camps) != len(steps):
             raise ValueError(f"expected camps for each of the {len(steps)} steps, got {len(camps)}")
-        data["camps"] = {"colours": CAMP_COLOURS, "none": NO_CAMP_COLOUR,
-                         "steps": [{n: c for n, c in step.items() if n in used} for step in camps]}
+        # Each step's colours, from the one rule that colours camps (network.camp_colour).
+        data["camps"] = {"none": NO_CAMP_COLOUR,
+                         "steps": [{n: camp_colour(c) for n, c in step.items() if n in used} for step in camps]}
     return data
 
 
