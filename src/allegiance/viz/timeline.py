@@ -35,7 +35,13 @@ from allegiance.model.partial_date import DAY, ONGOING_TEXT, OPEN_END, UNKNOWN_S
 from allegiance.model.vocabulary import presentation_order, relation_types
 from allegiance.output import atomic_output
 from allegiance.viz.inline import asset, json_for_script
-from allegiance.viz.network import DEFAULT_NODE_STYLE, NODE_STYLES, UNKNOWN_RELATION_COLOUR
+from allegiance.viz.network import (
+    DEFAULT_NODE_STYLE,
+    NODE_STYLES,
+    RELATION_COLOURS,
+    UNKNOWN_RELATION_COLOUR,
+    _caption,
+)
 
 __all__ = ["VIS_TIMELINE_VERSION", "actor_timeline", "timeline_data", "write_timeline"]
 
@@ -100,13 +106,13 @@ def timeline_data(actor: str, intervals: Iterable[Mapping[str, Any]], nodes: Map
         if not affirming:
             continue  # rule 5: denials alone show nothing
         rtype = types.get(relation)
-        caption = rtype.caption if rtype else relation.replace("_", " ")
+        caption = _caption(relation)
         other = obj if subject == actor else subject
         shape = NODE_STYLES.get((nodes.get(other) or {}).get("type") or "unknown", DEFAULT_NODE_STYLE)
         relations.append({
             "subject": subject, "relation": relation, "object": obj, "subject_name": name(subject),
             "object_name": name(obj), "caption": caption, "label": f"{name(subject)} {caption} {name(obj)}",
-            "colour": rtype.colour if rtype and rtype.colour else UNKNOWN_RELATION_COLOUR,
+            "colour": RELATION_COLOURS.get(relation) or UNKNOWN_RELATION_COLOUR,
             "glyph": shape[2], "glyph_colour": shape[1], "contested": bool(denials),
             "statements": [r["statement"] for r in (*affirming, *denials)],
             "_order": (order.get(relation, len(order)), affirming[0]["first"], f"{name(subject)} {caption} {name(obj)}"),
