@@ -18,7 +18,14 @@ Steps, in order:
     server (nothing read, checked, packed or sent), with one and with two writers, and
     the Neo4j JVM's CPU time per statement (those statements are deleted afterwards);
  5. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
-    first ``--naive`` statements, with the same constraints and indexes present.
+    first ``--naive`` statements, with the same constraints and indexes present;
+ 6. the embedded store on the same file (a temporary one): loaded, then the same
+    whole-graph queries, in process, as many runs each.
+
+The ratios come first in the table, each from figures of this run: our Bolt load's rate
+over the server-only ceiling's (the better of one and two writers; issue 12's target is
+at least 0.8), and each whole-graph query on Neo4j over the same query on the embedded
+store (target: at most 2).
 
 ``--batch N`` runs with ``allegiance.graph.neo4j_store.BATCH = N``; ``--profile`` also
 runs the load under cProfile (slower) and prints the top functions. See
@@ -372,7 +379,6 @@ class Watchdog:
 
 
 def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, object]:
-    from allegiance.exc import StoreError
     from allegiance.graph.neo4j_store import Neo4jStore
     from allegiance.queries.pack import core_pack
     from allegiance.queries.runner import bind, run_query
@@ -399,26 +405,67 @@ def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, obj
             times.append((time.perf_counter() - start) * 1000)
         figures["backers_cypher_only"] = summary(times)
 
-        big = (("who_backs_whom_2010", "who-backs-whom", {}, "2010", 3),
-               ("timeline_one_actor", "timeline", {"actor": picks[1]}, None, 3),
-               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None, 1))
-        for label, name, params, as_of, repeat in big:
-            times: list[float] = []
-            n = 0
-            start = time.perf_counter()
-            try:
-                for _ in range(repeat):
-                    with Watchdog(driver, args.database, args.query_timeout) as dog:
-                        start = time.perf_counter()
-                        n = len(run_query(graph, pack[name], params, as_of=as_of))
-                        times.append((time.perf_counter() - start) * 1000)
-                figures[label] = {**summary(times), "rows": n}
-            except StoreError as e:
-                figures[label] = {"error": str(e)[:300], "terminated_by_watchdog": dog.fired,
-                                  "failed_after_ms": round((time.perf_counter() - start) * 1000)}
-            log(f"  {name}: {figures[label]}")
+        figures.update(whole_graph(graph, pack, picks, lambda: Watchdog(driver, args.database, args.query_timeout)))
     figures["python_peak_rss_mib"] = peak_rss_mib()
     figures["neo4j_rss"] = proc_rss(neo4j_pid)
+    return figures
+
+
+WHOLE_GRAPH = (("who_backs_whom_2010", "who-backs-whom", {}, "2010", 3),
+               ("timeline_one_actor", "timeline", {"actor": None}, None, 3),
+               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None, 1))
+
+
+def whole_graph(graph, pack, picks: list[str], timeout=None) -> dict[str, object]:
+    """The whole-graph queries (and one actor's timeline) through ``run_query``, as many
+    runs as WHOLE_GRAPH says; one the store refuses is reported, not fatal. ``timeout``: a
+    context manager factory that ends a runaway query (Neo4j's watchdog)."""
+    import contextlib
+
+    from allegiance.exc import StoreError
+    from allegiance.queries.runner import run_query
+
+    figures: dict[str, object] = {}
+    for label, name, params, as_of, repeat in WHOLE_GRAPH:
+        params = {k: picks[1] if v is None else v for k, v in params.items()}
+        times: list[float] = []
+        n = 0
+        start = time.perf_counter()
+        guard = timeout or contextlib.nullcontext
+        try:
+            for _ in range(repeat):
+                with guard():
+                    start = time.perf_counter()
+                    n = len(run_query(graph, pack[name], params, as_of=as_of))
+                    times.append((time.perf_counter() - start) * 1000)
+            figures[label] = {**summary(times), "rows": n}
+        except StoreError as e:
+            figures[label] = {"error": str(e)[:300], "failed_after_ms": round((time.perf_counter() - start) * 1000)}
+        log(f"  {name}: {figures[label]}")
+    return figures
+
+
+def embedded(args, data: Path) -> dict[str, object]:
+    """The embedded store on the same file, in a temporary folder: the load (CPU of this
+    process, so the engine's threads count) and the same whole-graph queries."""
+    import tempfile
+
+    from allegiance.graph import open_store
+    from allegiance.pipeline import load
+    from allegiance.queries.pack import core_pack
+
+    rng = random.Random(args.seed + 1)
+    picks = [f"a{rng.randint(1, args.actors)}" for _ in range(max(args.queries, 2))]
+    with tempfile.TemporaryDirectory(prefix="bench-neo4j-embedded-") as folder:
+        path = os.path.join(folder, "bench.db")
+        cpu, wall = time.process_time(), time.perf_counter()
+        with open_store(path, for_load=True) as store:
+            added = load(store, [str(data)]).added
+        figures: dict[str, object] = {"load": {"seconds": round(time.perf_counter() - wall, 2),
+                                               "cpu_seconds": round(time.process_time() - cpu, 2), "added": added}}
+        log(f"  load: {figures['load']}")
+        with open_store(path, read_only=True) as graph:
+            figures.update(whole_graph(graph, core_pack(), picks))
     return figures
 
 
@@ -534,6 +581,22 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def ratios(r: dict) -> dict[str, float]:
+    """Figures of this run over each other: the Bolt load over the server-only ceiling (the
+    better of one and two writers), and each whole-graph query on Neo4j over the embedded
+    store's."""
+    out: dict[str, float] = {}
+    ce, ours = r.get("ceiling"), r.get("ours")
+    if ce and ours:
+        best = max(ce[f"writers_{w}"]["statements_per_s"] for w in (1, 2))
+        out["load_vs_ceiling"] = round(ours["statements_per_s"] / best, 2)
+    q, e = r.get("queries"), r.get("embedded")
+    for label, *_ in WHOLE_GRAPH if q and e else ():
+        if "median_ms" in q.get(label, {}) and "median_ms" in e.get(label, {}):
+            out[f"{label}_neo4j_vs_embedded"] = round(q[label]["median_ms"] / max(e[label]["median_ms"], 1e-9), 2)
+    return out
+
+
 def table(r: dict) -> str:
     d, m = r["data"], r["machine"]
     lines = [f"allegiance Neo4j benchmark: {d['statements']:,} statements, {d['actors']:,} actors, "
@@ -544,6 +607,23 @@ def table(r: dict) -> str:
 
     def row(name: str, figure: str, note: str = "") -> None:
         lines.append(f"{name:<48} {figure:>18}  {note}")
+
+    rs = r.get("ratios") or {}
+    if rs:
+        lines.append("ratios, this run (issue 12's targets)")
+        if "load_vs_ceiling" in rs:
+            ce = r["ceiling"]
+            best = max(ce[f"writers_{w}"]["statements_per_s"] for w in (1, 2))
+            row("Bolt load / server-only ceiling", f"{rs['load_vs_ceiling']:.2f} x",
+                f"{verdict(rs['load_vs_ceiling'] >= 0.8)} (>= 0.8): {r['ours']['statements_per_s']:,}/s "
+                f"against {best:,}/s")
+        for label, name, *_ in WHOLE_GRAPH:
+            key = f"{label}_neo4j_vs_embedded"
+            if key in rs:
+                row(f"{name}: Neo4j / embedded", f"{rs[key]:.2f} x",
+                    f"{verdict(rs[key] <= 2)} (<= 2): {r['queries'][label]['median_ms']:,.0f} ms "
+                    f"against {r['embedded'][label]['median_ms']:,.0f} ms")
+        lines.append("")
 
     if "wipe_s" in r:
         row("wipe before load", f"{r['wipe_s']} s")
@@ -624,9 +704,9 @@ def main() -> None:
     ap.add_argument("--ceiling", type=int, default=100_000,
                     help="Statements for the server-only ceiling step (0: skip).")
     ap.add_argument("--profile", action="store_true", help="Run our load under cProfile and print the top.")
-    ap.add_argument("--steps", default="load,queries,ceiling,naive",
-                    help="Comma-separated subset of load,queries,ceiling,naive (queries and ceiling "
-                    "need a loaded graph).")
+    ap.add_argument("--steps", default="load,queries,ceiling,naive,embedded",
+                    help="Comma-separated subset of load,queries,ceiling,naive,embedded (queries and "
+                    "ceiling need a loaded graph; embedded loads the same file into a temporary embedded store).")
     ap.add_argument("--json", metavar="FILE", help="Also write every figure as JSON to FILE "
                     "(merged into FILE when it exists, so steps can be run separately).")
     ap.add_argument("--i-know-this-wipes", action="store_true",
@@ -690,6 +770,10 @@ def main() -> None:
         r["naive"] = naive_load(args, driver, data, args.naive)
         log("  " + json.dumps(r["naive"]))
     driver.close()
+    if "embedded" in steps:
+        log("the embedded store on the same file ...")
+        r["embedded"] = embedded(args, data)
+    r["ratios"] = ratios(r)
     r["python_peak_rss_mib"] = peak_rss_mib()
     r["neo4j_rss_end"] = proc_rss(neo4j_pid)
     r["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)

@@ -104,6 +104,32 @@ def test_what_another_load_wrote_meanwhile_is_not_written_twice(tmp_path, monkey
         assert checked.problems == []  # our statement citing s1 has s1's new date too
 
 
+def test_a_load_whose_every_statement_another_load_wrote_meanwhile_adds_none(tmp_path):
+    """Every spooled row of every table is taken out again: empty spool files copy nothing."""
+    path = tmp_path / "s.db"
+    with EmbeddedStore(path) as seed:
+        load(seed, [str(FIXTURES / "bundle.yaml")])
+        before = seed.stats()["statements"]
+    ours = tmp_path / "ours.yaml"
+    ours.write_text(textwrap.dedent(OURS), encoding="utf-8")
+    store = EmbeddedStore(path, for_load=True)
+    assembler = Assembler(store.known())
+
+    def meanwhile():
+        statements = list(assembler.statements(read_records(str(ours))))
+        with EmbeddedStore(path) as other:  # the same file, loaded first by another load
+            assert load(other, [str(ours)]).added == len(statements) == 2
+        yield from statements
+
+    report = LoadReport(files=[str(ours)])
+    write(store, assembler, meanwhile(), report)
+    store.close()
+    assert report.added == 0
+    with EmbeddedStore(path, read_only=True) as result:
+        assert result.stats()["statements"] == before + 2  # each once
+        assert check(result).problems == []
+
+
 def test_a_failed_load_into_a_new_store_leaves_no_file(tmp_path):
     folder = tmp_path / "data"
     result = CliRunner().invoke(cli, ["load", str(FIXTURES / "errors" / "bad-date.yaml"), "--store", str(folder / "s.db")])

@@ -41,7 +41,7 @@ def dead_pid() -> int:
     return child.pid
 
 
-def leftover(root, name: str, owner: dict | None, *, age: float = 0, files=("Statement.csv",)):
+def leftover(root, name: str, owner: dict | None, *, age: float = 0, files=("Statement.parquet",)):
     folder = root / f"{spool.PREFIX}{name}"
     folder.mkdir()
     for f in files:
@@ -82,7 +82,7 @@ def test_a_load_removes_what_a_killed_load_left(tmp_path, monkeypatch):
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     gone = leftover(temp, "killed", {"pid": dead_pid(), "start": "1", "host": socket.gethostname()},
-                    files=("Statement.csv", "SUPPORTS.csv", "Actor-new.csv"))
+                    files=("Statement.parquet", "SUPPORTS.parquet", "Statement.csv"))
     result = CliRunner().invoke(cli, ["load", str(EXAMPLE), "--store", str(tmp_path / "s.db")])
     assert result.exit_code == 0, result.output
     assert not gone.exists() and list(temp.iterdir()) == []

@@ -25,6 +25,17 @@ def test_an_alias_shared_by_two_actors_is_ambiguous():
     assert str(info.value) == "ambiguous actor 'government of libya': it names gna, gnc; use an id"
 
 
+def test_a_name_resolved_before_it_became_ambiguous_is_ambiguous_after():
+    """resolve() remembers what it found (a large load names the same actors on every row);
+    a name added later must not leave an answer it makes wrong."""
+    index = NameIndex("actor")
+    index.add("gna", ["Government of Libya"])
+    assert index.resolve("Government of Libya") == "gna"
+    index.add("gnc", ["Government of Libya"])
+    with pytest.raises(UnknownReference, match="ambiguous actor"):
+        index.resolve("Government of Libya")
+
+
 def test_unknown_names_suggest_the_closest_known_ones():
     index = NameIndex("actor")
     index.add("turkey", ["Turkey", "Türkiye"])

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from allegiance.model import Actor, PartialDate, RelationType, ScopedAlias, Source, Statement
-from allegiance.model.partial_date import encode_bound
+from allegiance.model.partial_date import encode_bound, interval
 
 STATEMENT_FIELDS = (
     "id", "subject", "relation", "object", "kind", "start_date", "end_date", "on_date", "source", "quote",
@@ -29,23 +29,28 @@ def known_day(source: Source | None) -> int:
     return source.published.lo if source is not None and source.published is not None else 0
 
 
+def statement_values(s: Statement, known: int) -> tuple[Any, ...]:
+    """A statement's node, its values in ``STATEMENT_FIELDS`` order (a tuple: the embedded
+    store writes a million of them into columns)."""
+    lo, hi = interval(s.start, s.end, s.on)
+    return (s.id, s.subject, s.relation, s.object, s.kind, str(s.start) if s.start else None,
+            str(s.end) if s.end else None, str(s.on) if s.on else None, s.source, s.quote, s.confidence,
+            s.claimed_by, s.negated, lo, hi, known, s.record, s.weight)
+
+
+def edge_values(s: Statement, rtype: RelationType, known: int) -> tuple[Any, ...]:
+    """A statement's relation edge, its values in ``EDGE_FIELDS`` order."""
+    lo, hi = interval(s.start, s.end, s.on)
+    return (s.id, s.relation, s.kind, lo, hi, encode_bound(lo, s.lo_precision), encode_bound(hi, s.hi_precision),
+            known, s.negated, s.source, s.confidence, rtype.exclusive, s.weight)
+
+
 def statement_row(s: Statement, known: int) -> dict[str, Any]:
-    return {
-        "id": s.id, "subject": s.subject, "relation": s.relation, "object": s.object, "kind": s.kind,
-        "start_date": str(s.start) if s.start else None, "end_date": str(s.end) if s.end else None,
-        "on_date": str(s.on) if s.on else None, "source": s.source, "quote": s.quote,
-        "confidence": s.confidence, "claimed_by": s.claimed_by, "negated": s.negated,
-        "lo": s.lo, "hi": s.hi, "known": known, "record": s.record, "weight": s.weight,
-    }
+    return dict(zip(STATEMENT_FIELDS, statement_values(s, known), strict=True))
 
 
 def edge_row(s: Statement, rtype: RelationType, known: int) -> dict[str, Any]:
-    return {
-        "statement": s.id, "relation": s.relation, "kind": s.kind, "lo": s.lo, "hi": s.hi,
-        "lo_key": encode_bound(s.lo, s.lo_precision), "hi_key": encode_bound(s.hi, s.hi_precision),
-        "known": known, "negated": s.negated, "source": s.source, "confidence": s.confidence,
-        "exclusive": rtype.exclusive, "weight": s.weight,
-    }
+    return dict(zip(EDGE_FIELDS, edge_values(s, rtype, known), strict=True))
 
 
 def statement_from_row(row: dict[str, Any]) -> Statement:

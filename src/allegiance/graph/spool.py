@@ -1,12 +1,13 @@
 """Where the embedded store spools a load: a temporary folder that says whose it is.
 
-A load writes its rows to CSV files in ``allegiance-load-*`` under the system's temporary
+A load writes its rows to Parquet files in ``allegiance-load-*`` under the system's temporary
 folder, then ``COPY``s them in. A load killed with SIGKILL cannot remove that folder (about
 69 MB per 300,000 statements), so each folder holds a marker naming its process (pid, the
 process's start time, the host), and every load first removes the folders of processes
 that are gone. Folders without a readable marker (made by an older allegiance, or killed
 before the marker was written) are removed once nothing in them changed for ``MAX_AGE``
-seconds, and only if they hold nothing but our CSV files.
+seconds, and only if they hold nothing but our Parquet files (or the CSV files of an older
+allegiance).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def _abandoned(path: str, now: float) -> bool:
     if owner is not None and owner.get("host") == socket.gethostname():
         return not _alive(owner.get("pid"), owner.get("start"))
     entries = os.listdir(path)
-    if any(not (e.endswith(".csv") or e == MARKER) for e in entries):
+    if any(not (e.endswith((".parquet", ".csv")) or e == MARKER) for e in entries):
         return False  # not a folder we made
     newest = max([info.st_mtime, *(os.lstat(os.path.join(path, e)).st_mtime for e in entries)])
     return now - newest > MAX_AGE

@@ -78,9 +78,11 @@ class Assembler:
         for record in records:
             if record.kind == "statement":
                 try:
-                    yield from self._statements(record)
+                    made = self._statements(record)
                 except UnknownReference:
                     waiting.append(record)
+                    continue
+                yield from made
             elif record.kind == NOTE:
                 if record.data.get("text"):  # a note may carry only counts (CAMEO's)
                     self.notes.append(f"{record.file}: {record.data['text']}")
@@ -209,6 +211,10 @@ class Assembler:
 
     def _resolve(self, record: Record, kind: str, field_: str, ref: object, last_try: bool,
                  span: tuple[int, int] = (0, 0)) -> str:
+        if type(ref) is str:
+            found = self._index[kind].resolved.get(ref)
+            if found is not None:
+                return found
         if isinstance(ref, DatasetRef):
             return self._dataset_ref(kind, ref, *span)
         if isinstance(ref, (dict, list)) or ref is None:
@@ -236,7 +242,8 @@ class Assembler:
         self.created.append(f"{kind} {entity_id!r} ({ref})")
         return entity_id
 
-    def _statements(self, record: Record, last_try: bool = False) -> Iterator[Statement]:
+    def _statements(self, record: Record, last_try: bool = False) -> list[Statement]:
+        """The statements of a record (one per object), every reference resolved first."""
         record.check_fields()
         types = relation_types()
         relation = record.text("relation", required=True).lower()
@@ -272,12 +279,9 @@ class Assembler:
             claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try, span)
         else:
             claimed_by = None
-        common: dict[str, Any] = {  # the fields each statement of the record shares
-            "relation": relation, "kind": kind, "start": start, "end": end, "on": on, "source": source,
-            "quote": record.text("quote"), "confidence": record.number("confidence", 0, 1),
-            "claimed_by": claimed_by, "negated": record.flag("negated"),
-            "record": record.text("record"), "weight": record.whole("weight"),
-        }
+        quote, confidence, negated = record.text("quote"), record.number("confidence", 0, 1), record.flag("negated")
+        row_id, weight = record.text("record"), record.whole("weight")
+        made = []
         for object_id, ref in zip(object_ids, objects, strict=False):
             if object_id == subject:
                 if isinstance(ref, DatasetRef) or isinstance(record.data.get("subject"), DatasetRef):
@@ -289,13 +293,15 @@ class Assembler:
             a, b = subject, object_id
             if not rtype.directed and b < a:
                 a, b = b, a  # one relation, whichever way round it was written
-            statement = Statement(subject=a, object=b, **common)
+            statement = Statement(a, relation, b, source, quote, kind, start, end, on, confidence, claimed_by,
+                                  negated, row_id, weight)
             stored = self.stored.get(statement.id)
             # the hot path of a re-load: a statement given as the store holds it
             if stored is not None and (stored != (statement.confidence, statement.weight)
                                        or statement.id in self._restated_at):
                 self._restate(record, statement)
-            yield statement
+            made.append(statement)
+        return made
 
     def _restate(self, record: Record, statement: Statement) -> None:
         """A statement the store holds, given again: same rule as for entities."""

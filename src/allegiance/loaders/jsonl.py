@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from allegiance.exc import InputError
 from allegiance.loaders.handles import text_of
-from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, loads
+from allegiance.loaders.json_loader import SURROGATE_ESCAPE, Refused, flat, loads
 from allegiance.loaders.records import KINDS, Record
 from allegiance.loaders.untrusted import refuse_lone_surrogates, shown
 
@@ -32,16 +32,9 @@ def _read(stream: IO[str], name: str) -> Iterator[Record]:
         if not line.strip():
             continue
         where = f"line {number}"
-        try:
-            data = loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"not valid JSON: {e.msg} at column {e.colno}", file=name, record=where) from None
-        except Refused as e:
-            raise InputError(e.message, file=name, record=f"{where}, column {e.pos + 1}", field=e.field) from None
-        if not isinstance(data, dict):
-            raise InputError(f"expected a JSON object, got {type(data).__name__}", file=name, record=where)
-        if SURROGATE_ESCAPE.search(line):
-            refuse_lone_surrogates(data, name, where)
+        data = flat(line)
+        if data is None:
+            data = _strict(line, name, where)
         kind = data.pop("record", "statement")
         if kind not in KINDS:
             raise InputError(f"unknown record {shown(kind)}; expected one of {', '.join(KINDS)}", file=name,
@@ -53,6 +46,21 @@ def _read(stream: IO[str], name: str) -> Iterator[Record]:
         if kind == "statement" and "record_id" in data:
             data["record"] = data.pop("record_id")
         yield Record(kind, data, name, where, dataset_scoped=scoped)
+
+
+def _strict(line: str, name: str, where: str) -> dict[str, Any]:
+    """A line that is not plainly a flat object, read by the strict reader."""
+    try:
+        data = loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON: {e.msg} at column {e.colno}", file=name, record=where) from None
+    except Refused as e:
+        raise InputError(e.message, file=name, record=f"{where}, column {e.pos + 1}", field=e.field) from None
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object, got {type(data).__name__}", file=name, record=where)
+    if SURROGATE_ESCAPE.search(line):
+        refuse_lone_surrogates(data, name, where)
+    return data
 
 
 def write_jsonl(known: Known, statements: Iterable[Statement], stream: IO[str]) -> int:

@@ -32,10 +32,13 @@ FIELDS = {
         "source", "quote", "confidence", "claimed_by", "negated", "record", "weight",
     ),
 }
+_ALLOWED = {kind: frozenset(names) for kind, names in FIELDS.items()}  # the hot path's test
 ALIAS_FIELDS = ("name", "code", "dataset", "start", "end")
 DATE_EXPECTED = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
 # A whole number as text; spreadsheets write 12 as 12.0.
 _WHOLE = re.compile(r"^\s*([+-]?\d{1,30})(?:\.0*)?\s*$")
+_DATE_TEXT = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")  # what the common case looks like
+_DATES: dict[str, PartialDate] = {}  # such texts read: a large load repeats a few thousand
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,8 @@ class Record:
         return InputError(message, file=self.file, record=self.where, field=field)
 
     def check_fields(self, allowed: tuple[str, ...] | None = None) -> None:
+        if allowed is None and self.data.keys() <= _ALLOWED[self.kind]:
+            return
         allowed = allowed or FIELDS[self.kind]
         for name in self.data:
             if name not in allowed:
@@ -85,6 +90,8 @@ class Record:
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         value = self.data.get(field)
+        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+            return value  # the common case: text that needs no stripping
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 raise self.error(f"a {self.kind} needs a {field}", field=field)
@@ -143,6 +150,19 @@ class Record:
         value = self.data.get(field)
         if value is None or value == "":
             return None
+        if type(value) is str:
+            date = _DATES.get(value)
+            if date is not None:
+                return date
+            if _DATE_TEXT.fullmatch(value):
+                try:
+                    date = PartialDate.parse(value)
+                except AllegianceError as e:  # a month 13 or a day 31 of a short month
+                    raise self.error(str(e), field=field) from None
+                if len(_DATES) >= 1 << 16:
+                    _DATES.clear()
+                _DATES[value] = date
+                return date
         if not isinstance(value, (str, int, float, dt.date)) or (
                 isinstance(value, (str, int)) and len(shown(value)) > 40):
             # no date is that long; not handed on, so that the message stays short

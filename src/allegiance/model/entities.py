@@ -95,11 +95,15 @@ class Statement:
 
         Confidence and weight are left out on purpose: re-rating a claim is not a new claim.
         """
-        parts = (
-            self.subject, self.relation, self.object, self.kind, self.start, self.end, self.on,
-            self.source, self.quote, self.claimed_by, self.negated,
-        ) + ((self.record,) if self.record is not None else ())  # ids of earlier statements stay as they were
-        text = "\x1f".join("" if p is None else str(p) for p in parts)
+        start, end, on = self.start, self.end, self.on
+        # Each part as text, "" for None (the fields are text, dates and a flag): spelled out,
+        # as this runs once for every statement of every load.
+        parts = [self.subject, self.relation, self.object, self.kind or "", start.text if start else "",
+                 end.text if end else "", on.text if on else "", self.source or "", self.quote or "",
+                 self.claimed_by or "", str(self.negated)]
+        if self.record is not None:  # ids of earlier statements stay as they were
+            parts.append(self.record)
+        text = "\x1f".join(parts)
         # An identity, not a secret: SHA-1 keeps every stored id as it was.
         return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 

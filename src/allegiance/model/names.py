@@ -38,8 +38,13 @@ class NameIndex:
         self.kind = kind
         self._ids: dict[str, set[str]] = {}
         self._display: dict[str, str] = {}  # id -> the name to suggest it by
+        # ref -> id, as resolve() found it: a large load names the same few thousand actors
+        # on every row (the assembler reads it first). Emptied when a name is added, which
+        # can make a ref ambiguous.
+        self.resolved: dict[str, str] = {}
 
     def add(self, id_: str, names: Iterable[str]) -> None:
+        self.resolved.clear()
         names = [str(n) for n in names if n]
         self._display.setdefault(id_, f"{names[0]} ({id_})" if names and names[0] != id_ else id_)
         for name in (id_, *names):
@@ -55,13 +60,17 @@ class NameIndex:
 
     def resolve(self, ref: str) -> str:
         """The id that ``ref`` names; ``UnknownReference`` if none or several do."""
+        found = self.resolved.get(ref)
+        if found is not None:
+            return found
         key = name_key(ref)
         ids = self._ids.get(key)
         if not ids:
             raise UnknownReference(f"unknown {self.kind} {ref!r}{self._suggest(key)}")
         if len(ids) > 1:
             raise UnknownReference(f"ambiguous {self.kind} {ref!r}: it names {', '.join(sorted(ids))}; use an id")
-        return next(iter(ids))
+        found = self.resolved[ref] = next(iter(ids))
+        return found
 
     def _suggest(self, key: str) -> str:
         ids: list[str] = []  # one suggestion per entity, closest first

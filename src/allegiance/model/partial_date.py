@@ -40,10 +40,19 @@ class PartialDate:
     # million times in a large load.
     lo: int = field(init=False, repr=False, compare=False)
     hi: int = field(init=False, repr=False, compare=False)
+    # As written out (YYYY, YYYY-MM or YYYY-MM-DD): a statement's id and its row read it.
+    text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lo", self.earliest.toordinal())
         object.__setattr__(self, "hi", self.latest.toordinal())
+        if self.day is not None:
+            text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        elif self.month is not None:
+            text = f"{self.year:04d}-{self.month:02d}"
+        else:
+            text = f"{self.year:04d}"
+        object.__setattr__(self, "text", text)
 
     @classmethod
     def parse(cls, value: object) -> PartialDate:
@@ -97,11 +106,7 @@ class PartialDate:
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def __str__(self) -> str:
-        if self.day is not None:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
+        return self.text
 
     def __repr__(self) -> str:
         return f"PartialDate({str(self)!r})"
