@@ -18,6 +18,8 @@ from allegiance.graph.base import Changes, GraphStore, Progress
 from allegiance.graph.rows import known_day
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from allegiance.loaders import Options
     from allegiance.loaders.assemble import Assembler
     from allegiance.loaders.records import Record
@@ -79,8 +81,9 @@ def load(
     holds merges into it (what it leaves out is kept); one that gives another value for a
     stored one is refused, unless ``replace``: then the declaration is what the store holds.
     """
-    from allegiance.loaders import read_records
+    from allegiance.loaders import columnar, guess_format, read_records
     from allegiance.loaders.assemble import Assembler
+    from allegiance.model import Statement
 
     stored = store.attributes()  # also every id the store holds: write() need not read them again
     assembler = Assembler(store.known(), create_missing=create_missing, replace=replace, stored=stored)
@@ -89,19 +92,25 @@ def load(
     sizes = [os.path.getsize(p) if p != "-" and os.path.isfile(p) else 0 for p, _ in inputs]
     total = sum(sizes)
 
-    def records() -> Iterator[Record]:
+    def records() -> Iterator[Record | columnar.File]:
         before = 0
         for (path, path_fmt), size in zip(inputs, sizes, strict=False):
             def tell(position: int, before: int = before) -> None:
                 if progress is not None:
                     progress("read", report.read, before + position, total)
 
-            yield from read_records(path, path_fmt, tell, options)
+            def rows(path: str = path, path_fmt: str | None = path_fmt, tell=tell) -> Iterator[Record]:
+                return read_records(path, path_fmt, tell, options)
+
+            if path != "-" and (path_fmt or guess_format(path)) == "jsonl" and os.path.isfile(path):
+                yield columnar.File(path, path, rows, tell)  # read whole as columns when it can be
+            else:
+                yield from rows()
             before += size
 
-    def counted() -> Iterator[Statement]:
+    def counted() -> Iterator[Statement | pa.Table]:
         for statement in assembler.statements(records()):
-            report.read += 1
+            report.read += 1 if isinstance(statement, Statement) else statement.num_rows
             yield statement
         if progress is not None:
             progress("write", report.read, total, total)
@@ -118,16 +127,22 @@ def load(
     return report
 
 
-def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statement], report: LoadReport,
+def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statement | pa.Table], report: LoadReport,
           progress: Progress | None = None, *, existing: set[str] | None = None) -> None:
     """The statements the store lacks, each dated by when its source was known, then the
     assembler's entities, through the store's writer; counts go to ``report``. ``existing``:
-    the ids the store holds, when the caller has read them already."""
+    the ids the store holds, when the caller has read them already. A table of statements
+    (``columnar``) is taken the same way, as columns."""
+    from allegiance.model import Statement
+
     if existing is None:
         existing = store.statement_ids()
     with store.writer() as writer:
         batch: list[tuple[Statement, int]] = []
         for statement in statements:
+            if not isinstance(statement, Statement):
+                writer.add_columns(_dated(_unseen(statement, existing), assembler))
+                continue
             if statement.id in existing:
                 continue
             existing.add(statement.id)
@@ -142,6 +157,31 @@ def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statemen
         report.actors, report.places, report.sources = len(actors), len(places), len(sources)
         report.added = writer.commit(Changes(actors, places, sources, list(assembler.restated.values()),
                                              assembler.known, assembler.sources), progress)
+
+
+def _unseen(table: pa.Table, existing: set[str]) -> pa.Table:
+    """The rows of statements neither the store nor this load has yet (the first of twins),
+    their ids added to ``existing``."""
+    import pyarrow as pa
+
+    keep = []
+    for id_ in table["id"].to_pylist():
+        keep.append(id_ not in existing)
+        existing.add(id_)
+    return table if all(keep) else table.filter(pa.array(keep, pa.bool_()))
+
+
+def _dated(table: pa.Table, assembler: Assembler) -> pa.Table:
+    """The rows with the day each one's source was known (``known_day``), as ``write`` dates
+    a statement."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sources = pc.unique(table["source"])
+    days = pa.array([known_day(assembler.sources.get(s)) if s is not None else 0 for s in sources.to_pylist()],
+                    pa.int64())
+    known = days.take(pc.index_in(table["source"], value_set=sources))
+    return table.set_column(table.schema.get_field_index("known"), "known", known)
 
 
 def push(source: GraphStore, target: GraphStore, *, progress: Progress | None = None) -> LoadReport:

@@ -127,3 +127,25 @@ def test_the_loader_fixture_too(make_store):
             assert _canonical(ask(embedded, name)) == _canonical(ask(neo4j, name))
     finally:
         neo4j.close()
+
+
+def test_a_json_lines_file_read_as_columns_is_the_same_on_neo4j(make_store, tmp_path):
+    """A plain JSON Lines file is read as columns (loaders.columnar); Neo4j's writer takes
+    the columns as statements (StoreWriter.add_columns): the same nodes and edges."""
+    from allegiance.loaders import columnar
+    from allegiance.loaders.assemble import Assembler
+    from allegiance.pipeline import export
+
+    source = make_store(FIXTURES / "bundle.yaml", name="source.db")
+    path = tmp_path / "bundle.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        export(source, f)
+    assert columnar.read(columnar.File(str(path), str(path), lambda: iter(())), Assembler()) is not None
+    embedded = make_store(path)
+    neo4j = neo4j_or_fail()
+    try:
+        load(neo4j, [str(path)])
+        statements, edges = _written(embedded, neo4j)
+        assert len(statements) == len(edges) == source.stats()["statements"]
+    finally:
+        neo4j.close()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from allegiance.model import Actor, Known, Place, Source, Statement
 
 # progress(phase, count, done, total): "read" while files are read and checked (count
@@ -46,6 +48,13 @@ class StoreWriter(ABC):
     @abstractmethod
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         """New statements, each with the day its source was known (``rows.known_day``)."""
+
+    def add_columns(self, table: pa.Table) -> None:
+        """New statements as columns (``SPOOL_FIELDS``: what the columnar load makes, known
+        days filled in). A store that spools rows takes them as statements."""
+        from allegiance.graph.rows import statement_from_row
+
+        self.add([(statement_from_row(row), row["known"]) for row in table.to_pylist()])
 
     @abstractmethod
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:

@@ -27,13 +27,13 @@ from allegiance.graph import lockfile, vocabulary_memory
 from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
+    SPOOL_FIELDS,
     STATEMENT_FIELDS,
-    edge_values,
     known_day,
     scoped_from_json,
     scoped_to_json,
+    spool_values,
     statement_from_row,
-    statement_values,
 )
 from allegiance.graph.spool import copy_source, load_folder
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
@@ -74,6 +74,13 @@ def _schema(table: str) -> pa.Schema:
     import pyarrow as pa
 
     return pa.schema([(name, getattr(pa, _ARROW_TYPES[kind])()) for name, kind in _columns(table)])
+
+
+def _spool_schema() -> pa.Schema:
+    """The columns a load spools (``SPOOL_FIELDS``): the Statement table's, then the bounds."""
+    import pyarrow as pa
+
+    return pa.schema([*_schema("Statement"), *((f, pa.int64()) for f in SPOOL_FIELDS[len(STATEMENT_FIELDS):])])
 
 
 def _batch(schema: pa.Schema, rows: Sequence[tuple[Any, ...]]) -> pa.RecordBatch:
@@ -359,7 +366,7 @@ class EmbeddedStore(GraphStore):
         return set(self._statement_ids())
 
     def writer(self) -> StoreWriter:
-        """All or nothing: the statements are spooled to CSV files, then written in one
+        """All or nothing: the statements are spooled to Parquet files, then written in one
         transaction of COPYs (no progress to report inside it). An error in the last record
         surfaces before the store is touched (and before a new store exists)."""
         if self.read_only:
@@ -472,31 +479,39 @@ class _Writer(StoreWriter):
         if store.for_load:
             store._release()
 
-    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+    def _write(self, table: str, rows: pa.Table) -> None:
         import pyarrow.parquet as pq
 
         if table not in self.files:
-            schema = _schema(table)
             # not compressed: the file lives for one load, and snappy cost a third of the writing
-            self.files[table] = pq.ParquetWriter(_spooled(self.tmp, table), schema, compression="none")
-        writer = self.files[table]
-        writer.write_batch(_batch(writer.schema, rows))
+            self.files[table] = pq.ParquetWriter(_spooled(self.tmp, table), rows.schema, compression="none")
+        self.files[table].write_table(rows)
 
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
-        """Spool a batch: one row group per table."""
-        nodes = []
-        edges: dict[str, list[tuple[Any, ...]]] = {}
-        types = self.types
-        for s, known in rows:
-            nodes.append(statement_values(s, known))
-            rtype = types[s.relation]
-            edges.setdefault(rtype.label, []).append((s.subject, s.object, *edge_values(s, rtype, known)))
-        if nodes:
-            self._write("Statement", nodes)
-        for label, batch in edges.items():
-            self._write(label, batch)
-        self.spooled.update(s.id for s, _ in rows)
-        vocabulary_memory.used([s for s, _ in rows], self.used)
+        import pyarrow as pa
+
+        if rows:
+            self.add_columns(pa.Table.from_batches([_batch(_spool_schema(), [spool_values(s, k) for s, k in rows])]))
+
+    def add_columns(self, table: pa.Table) -> None:
+        """Spool new statements: their nodes, and for each relation type their edges."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not table.num_rows:
+            return
+        self._write("Statement", table.select(list(STATEMENT_FIELDS)))
+        names = pc.unique(table["relation"]).to_pylist()
+        for name in names:
+            rtype = self.types[name]
+            part = table.filter(pc.equal(table["relation"], name)) if len(names) > 1 else table
+            columns = [part["subject"], part["object"]] + [
+                pa.array([rtype.exclusive] * part.num_rows, pa.bool_()) if f == "exclusive"
+                else part["id" if f == "statement" else f] for f in EDGE_FIELDS]
+            self._write(rtype.label, pa.Table.from_arrays(columns, schema=_schema(rtype.label)))
+        self.spooled.update(table["id"].to_pylist())
+        pairs = table.group_by(["relation", "kind"]).aggregate([]).to_pylist()
+        vocabulary_memory.used_kinds(((p["relation"], p["kind"]) for p in pairs), self.used)
 
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:
         for f in self.files.values():

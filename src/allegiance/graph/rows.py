@@ -38,11 +38,32 @@ def statement_values(s: Statement, known: int) -> tuple[Any, ...]:
             s.claimed_by, s.negated, lo, hi, known, s.record, s.weight)
 
 
+# What a store that spools columns takes for each new statement: its node's fields, then
+# the encoded bounds its relation edge adds (every other edge field is a node field of the
+# same name, but ``statement``, the node's ``id``, and ``exclusive``, its relation type's).
+SPOOL_FIELDS = (*STATEMENT_FIELDS, "lo_key", "hi_key")
+
+
+def spool_values(s: Statement, known: int) -> tuple[Any, ...]:
+    return (*statement_values(s, known), *bound_keys(s))
+
+
+def span_keys(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None) -> tuple[int, int, int, int]:
+    """A statement's first and last day, then each encoded with its precision (``encode_bound``)."""
+    lo, hi = interval(start, end, on)
+    first, last = on or start, on or end
+    return lo, hi, encode_bound(lo, first.precision if first else 0), encode_bound(hi, last.precision if last else 0)
+
+
+def bound_keys(s: Statement) -> tuple[int, int]:
+    return span_keys(s.start, s.end, s.on)[2:]
+
+
 def edge_values(s: Statement, rtype: RelationType, known: int) -> tuple[Any, ...]:
     """A statement's relation edge, its values in ``EDGE_FIELDS`` order."""
-    lo, hi = interval(s.start, s.end, s.on)
-    return (s.id, s.relation, s.kind, lo, hi, encode_bound(lo, s.lo_precision), encode_bound(hi, s.hi_precision),
-            known, s.negated, s.source, s.confidence, rtype.exclusive, s.weight)
+    lo, hi, lo_key, hi_key = span_keys(s.start, s.end, s.on)
+    return (s.id, s.relation, s.kind, lo, hi, lo_key, hi_key, known, s.negated, s.source, s.confidence,
+            rtype.exclusive, s.weight)
 
 
 def statement_row(s: Statement, known: int) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 A load writes its rows to Parquet files in ``allegiance-load-*`` under the system's temporary
 folder, then ``COPY``s them in. A load killed with SIGKILL cannot remove that folder (about
-69 MB per 300,000 statements), so each folder holds a marker naming its process (pid, the
+50 MB per 300,000 statements), so each folder holds a marker naming its process (pid, the
 process's start time, the host), and every load first removes the folders of processes
 that are gone. Folders without a readable marker (made by an older allegiance, or killed
 before the marker was written) are removed once nothing in them changed for ``MAX_AGE``

@@ -22,10 +22,15 @@ KEY = "vocabulary"
 
 def used(statements: Iterable[Statement], into: set[str]) -> None:
     """Add what ``statements`` use to ``into``."""
-    for s in statements:
-        into.add(s.relation)
-        if s.kind:
-            into.add(f"{s.relation}:{s.kind}")
+    used_kinds(((s.relation, s.kind) for s in statements), into)
+
+
+def used_kinds(pairs: Iterable[tuple[str, str | None]], into: set[str]) -> None:
+    """Add the relation types and kinds of (relation, kind) pairs to ``into``."""
+    for relation, kind in pairs:
+        into.add(relation)
+        if kind:
+            into.add(f"{relation}:{kind}")
 
 
 def check(held: Iterable[str], store: str) -> None:

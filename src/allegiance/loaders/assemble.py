@@ -8,16 +8,19 @@ stays bounded by the entities, not by the statements.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import InputError, UnknownReference
-from allegiance.loaders import redeclared
+from allegiance.loaders import columnar, redeclared
 from allegiance.loaders.records import NOTE, DatasetRef, Record, to_actor, to_place, to_source
 from allegiance.loaders.untrusted import shown
-from allegiance.model import Actor, Known, Place, ScopedAlias, Source, Statement, relation_types
+from allegiance.model import Actor, Known, PartialDate, Place, RelationType, ScopedAlias, Source, Statement, relation_types
 from allegiance.model.names import NameIndex, name_key, slug
 from allegiance.model.partial_date import interval
 from allegiance.model.vocabulary import ADD_KIND
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # What an unknown actor or place can become; the CLI names its flag instead (Undeclared).
 UNDECLARED = " (declare it, or load with create_missing)"
@@ -25,6 +28,14 @@ UNDECLARED = " (declare it, or load with create_missing)"
 
 class Undeclared(UnknownReference):
     """An actor or place nobody declared, which a load that creates missing ones would make."""
+
+
+def ends(rtype: RelationType, subject: str, object_: str) -> tuple[str, str]:
+    """The two ends as stored: an undirected relation is one relation, whichever way round
+    it was written (the smaller id first)."""
+    if not rtype.directed and object_ < subject:
+        return object_, subject
+    return subject, object_
 
 
 class Assembler:
@@ -72,9 +83,25 @@ class Assembler:
         return (diff(self.actors, self.known.actors), diff(self.places, self.known.places),
                 diff(self.sources, self.known.sources))
 
-    def statements(self, records: Iterable[Record]) -> Iterator[Statement]:
-        """Checked statements; the declared entities fill ``actors``/``places``/``sources``."""
+    def statements(self, records: Iterable[Record | columnar.File]) -> Iterator[Statement | pa.Table]:
+        """Checked statements; the declared entities fill ``actors``/``places``/``sources``.
+        A ``columnar.File`` gives its statements as one table when it can (``columnar.read``),
+        else its records row by row."""
         waiting: list[Record] = []
+        for item in records:
+            if isinstance(item, columnar.File):
+                table = columnar.read(item, self)
+                if table is not None:
+                    yield table
+                    continue
+                rows: Iterable[Record] = item.rows()
+            else:
+                rows = (item,)
+            yield from self._checked(rows, waiting)
+        for record in waiting:
+            yield from self._statements(record, last_try=True)
+
+    def _checked(self, records: Iterable[Record], waiting: list[Record]) -> Iterator[Statement]:
         for record in records:
             if record.kind == "statement":
                 try:
@@ -88,8 +115,6 @@ class Assembler:
                     self.notes.append(f"{record.file}: {record.data['text']}")
             else:
                 self._declare(record)
-        for record in waiting:
-            yield from self._statements(record, last_try=True)
 
     # -- entities --------------------------------------------------------------
     def _declare(self, record: Record) -> None:
@@ -242,19 +267,53 @@ class Assembler:
         self.created.append(f"{kind} {entity_id!r} ({ref})")
         return entity_id
 
-    def _statements(self, record: Record, last_try: bool = False) -> list[Statement]:
-        """The statements of a record (one per object), every reference resolved first."""
-        record.check_fields()
+    # The checks of a statement record's fields, one home for the row-by-row path and the
+    # columnar one (which calls them once for each distinct value, on the first record with it).
+    @staticmethod
+    def relation(record: Record) -> tuple[str, RelationType]:
         types = relation_types()
         relation = record.text("relation", required=True).lower()
         rtype = types.get(relation)
         if rtype is None:
             raise record.error(f"unknown relation {relation!r}; expected one of {', '.join(types)}", field="relation")
+        return relation, rtype
+
+    @staticmethod
+    def dates(record: Record) -> tuple[PartialDate | None, PartialDate | None, PartialDate | None]:
         start, end, on = record.date("start"), record.date("end"), record.date("on")
         if on is not None and (start is not None or end is not None):
             raise record.error("give either on, or start and/or end, not both", field="on")
         if start is not None and end is not None and start.lo > end.hi:
             raise record.error(f"end {end} is before start {start}", field="end")
+        return start, end, on
+
+    @staticmethod
+    def kind(record: Record, relation: str, rtype: RelationType) -> str | None:
+        kind = record.text("kind")
+        if kind is not None:
+            kind = kind.lower()
+            if kind not in rtype.kinds:
+                raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}"
+                                   f"{ADD_KIND}", field="kind")
+        return kind
+
+    def resolve(self, record: Record, kind: str, field_: str, ref: object) -> str:
+        """A reference resolved as a statement's first try does (UnknownReference if it names
+        nothing declared yet)."""
+        return self._resolve(record, kind, field_, ref, last_try=False)
+
+    def declare(self, record: Record) -> None:
+        """An actor, place or source record."""
+        self._declare(record)
+
+    def source(self, record: Record) -> str:
+        return self._resolve(record, "source", "source", record.text("source", required=True), last_try=True)
+
+    def _statements(self, record: Record, last_try: bool = False) -> list[Statement]:
+        """The statements of a record (one per object), every reference resolved first."""
+        record.check_fields()
+        relation, rtype = self.relation(record)
+        start, end, on = self.dates(record)
         span = interval(start, end, on)
         subject = self._resolve(record, "actor", "subject", record.data.get("subject"), last_try, span)
         objects = record.data.get("object")
@@ -266,14 +325,8 @@ class Assembler:
         else:
             objects = [objects]
         object_ids = [self._resolve(record, rtype.object, "object", ref, last_try, span) for ref in objects]
-        kind = record.text("kind")
-        if kind is not None:
-            kind = kind.lower()
-            if kind not in rtype.kinds:
-                raise record.error(f"unknown kind {kind!r} for {relation}; expected one of {', '.join(rtype.kinds)}"
-                                   f"{ADD_KIND}", field="kind")
-        source_ref = record.text("source", required=True)
-        source = self._resolve(record, "source", "source", source_ref, last_try=True)
+        kind = self.kind(record, relation, rtype)
+        source = self.source(record)
         claimed_by = record.data.get("claimed_by")
         if claimed_by not in (None, ""):
             claimed_by = self._resolve(record, "actor", "claimed_by", claimed_by, last_try, span)
@@ -290,9 +343,7 @@ class Assembler:
                     self.self_relations += 1
                     continue
                 raise record.error(f"subject and object are both {subject!r}", field="object")
-            a, b = subject, object_id
-            if not rtype.directed and b < a:
-                a, b = b, a  # one relation, whichever way round it was written
+            a, b = ends(rtype, subject, object_id)
             statement = Statement(a, relation, b, source, quote, kind, start, end, on, confidence, claimed_by,
                                   negated, row_id, weight)
             stored = self.stored.get(statement.id)

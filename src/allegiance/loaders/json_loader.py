@@ -74,7 +74,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=_int)
 def loads(text: str) -> Any:
     """The value in ``text``; ``json.JSONDecodeError`` if it is not JSON, ``Refused`` if
     this reader will not read it."""
-    _check_depth(text)
+    check_depth(text)
     try:
         return _DECODER.decode(text)
     except _Duplicate as e:
@@ -126,7 +126,7 @@ def line_and_column(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def _check_depth(text: str) -> None:
+def check_depth(text: str) -> None:
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return  # the common case: too few brackets to nest too deep
     # Brackets outside strings, found in C, on the UTF-8 bytes (no ASCII byte is part of

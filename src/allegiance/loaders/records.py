@@ -90,8 +90,8 @@ class Record:
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         value = self.data.get(field)
-        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
-            return value  # the common case: text that needs no stripping
+        if plain_text(value):
+            return value  # the common case
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 raise self.error(f"a {self.kind} needs a {field}", field=field)
@@ -199,6 +199,12 @@ class Record:
         if len(code) != 2 or not code.isalpha():
             raise self.error(f"expected an ISO 3166 alpha-2 code such as 'LY', got {shown(code)}", field="country")
         return code.upper()
+
+
+def plain_text(value: object) -> bool:
+    """Whether ``value`` is text that ``Record.text`` gives back as it is (no spaces around
+    it to strip, not blank)."""
+    return type(value) is str and value != "" and not value[0].isspace() and not value[-1].isspace()
 
 
 def _scalar_text(value: object) -> str | None:

@@ -1,0 +1,235 @@
+"""A JSON Lines file read whole, as columns: the same statements as row by row, without a
+Python object per statement.
+
+A file that is plainly a list of declarations, then flat statements (what `allegiance
+export` and most generators write) is parsed by Arrow's JSON reader. Each check of the
+row-by-row path (``Assembler.relation``, ``dates``, ``kind``, ``source``, ``_resolve``,
+``Record.text``/``number``/``flag``/``whole``) then runs once for each distinct value of
+its column, on the first record that holds it, and the results are mapped back onto the
+rows; only the content id (``statement_id``) is computed row by row. The declarations go
+through the row-by-row path.
+
+Anything else is handed back (``None``) before a statement is made, and the file is read
+row by row, which words every error with its line and field: escapes, nulls, control
+characters, carriage returns or blank lines in the text; a key twice, a value of another
+type than the rest of its column, a field outside the statement's; a declaration after a
+statement; a value a check refuses, a name not declared yet, a statement the store holds,
+a relation of an actor to itself, a list of objects. The declarations read before such a
+hand-back are read again row by row, which changes nothing (a declaration given twice
+alike is one).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from allegiance.exc import AllegianceError
+from allegiance.graph.rows import span_keys
+from allegiance.loaders import assemble
+from allegiance.loaders.json_loader import Refused, check_depth
+from allegiance.loaders.records import FIELDS, KINDS, Record, plain_text
+from allegiance.model import relation_types
+from allegiance.model.entities import statement_id
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from allegiance.loaders.assemble import Assembler
+
+# Files above this are read row by row, which streams: a file read whole is held in memory
+# twice (its bytes and its columns).
+MOST_BYTES = 2**30
+# Bytes that send a file down the row-by-row path: a backslash (an escape, which Arrow and
+# Python might decode differently, or half of a UTF-16 pair); a control character (JSON
+# allows none in a text, the strict reader names it); a carriage return (Python's reader
+# ends a line there, Arrow's does not).
+_NOT_CONTROL = bytes(range(32, 256))  # deleted by translate: what is left is control characters
+_NULL = re.compile(rb'"\s*:\s*null')  # a key given as null: Arrow's column cannot tell it from no key
+_STATEMENT_KEYS = frozenset(FIELDS["statement"]) - {"record"} | {"record_id"}
+_TEXT = ("subject", "relation", "object", "kind", "start", "end", "on", "source", "quote", "claimed_by", "record_id")
+
+
+def _schema() -> pa.Schema:
+    import pyarrow as pa
+
+    types = {"confidence": pa.float64(), "negated": pa.bool_(), "weight": pa.int64()}
+    return pa.schema([(f, types.get(f, pa.string())) for f in (*_TEXT, "confidence", "negated", "weight", "record")])
+
+
+@dataclass
+class File:
+    """A JSON Lines file that a load may read whole (``read``); ``rows`` reads it row by row."""
+
+    path: str
+    name: str
+    rows: Callable[[], Iterator[Record]]
+    tell: Callable[[int], None] | None = None
+
+
+class _Declined(Exception):
+    """The file is not plainly one the columns can read: read it row by row."""
+
+
+def read(file: File, assembler: Assembler) -> pa.Table | None:
+    """The statements of a JSON Lines file as columns (``SPOOL_FIELDS``, known days 0:
+    ``pipeline.write`` dates them), its declarations handed to ``assembler``; None when the
+    file must be read row by row."""
+    try:
+        table = _read(file.path, file.name, assembler)
+    except (_Declined, AllegianceError, OSError, ValueError):
+        return None
+    if file.tell is not None:
+        file.tell(os.path.getsize(file.path))
+    return table
+
+
+def _read(path: str, name: str, assembler: Assembler) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    with open(path, "rb") as f:
+        data = f.read(MOST_BYTES + 1)
+    if len(data) > MOST_BYTES or not data or data.startswith(b"\xef\xbb\xbf"):
+        raise _Declined
+    controls = data.translate(None, _NOT_CONTROL)
+    if b"\\" in data or controls.count(b"\n") != len(controls) or (b"null" in data and _NULL.search(data)):
+        raise _Declined
+    text = data.decode("utf-8")  # UnicodeDecodeError is a ValueError: the strict reader words it
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if data.count(b"[") or data.count(b"{") != lines:  # more than one flat object a line
+        try:
+            check_depth(text)  # Arrow's reader recurses: nesting too deep would crash it
+        except Refused:
+            raise _Declined from None
+    del text
+    try:
+        table = pj.read_json(io.BytesIO(data), parse_options=pj.ParseOptions(
+            explicit_schema=_schema(), newlines_in_values=False, unexpected_field_behavior="infer"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        raise _Declined from None
+    if table.num_rows != lines:  # a blank line: row numbers would not be line numbers
+        raise _Declined
+    kinds = table["record"].to_pylist()
+    declared = next((i for i, k in enumerate(kinds) if k in (None, "statement")), len(kinds))
+    if any(k is not None and k != "statement" for k in kinds[declared:]) or not set(kinds) <= {*KINDS, None}:
+        raise _Declined  # a declaration after a statement would resolve otherwise row by row
+    if declared:
+        from allegiance.loaders.jsonl import _read as rows
+
+        end = 0
+        for _ in range(declared):
+            end = data.index(b"\n", end) + 1 if data.find(b"\n", end) >= 0 else len(data)
+        for record in rows(io.StringIO(data[:end].decode("utf-8")), name):
+            assembler.declare(record)
+    statements = table.slice(declared)
+    present = {c for c in statements.column_names if statements[c].null_count < statements.num_rows}
+    if not present <= _STATEMENT_KEYS | {"record"} or not statements.num_rows:
+        raise _Declined
+    return _statements(statements, name, declared, assembler)
+
+
+def _statements(table: pa.Table, name: str, first_line: int, assembler: Assembler) -> pa.Table:
+    """The checks, once per distinct value (or combination); then the ids, row by row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    types = relation_types()
+
+    def column(field: str) -> pa.Array:
+        if field in table.column_names:
+            return table[field].combine_chunks()
+        return pa.nulls(n, _schema().field(field).type)
+
+    def distinct(*fields: str) -> tuple[list[tuple[Any, ...]], pa.Array]:
+        """The distinct combinations of ``fields`` and, for each row, the index of its own."""
+        encoded = [pc.dictionary_encode(column(f), null_encoding="encode") for f in fields]
+        if len(encoded) == 1:
+            return [(v,) for v in encoded[0].dictionary.to_pylist()], encoded[0].indices
+        key = None  # the rows' dictionary indices, as the digits of one number
+        for e in encoded:
+            indices = e.indices.cast(pa.int64())
+            key = indices if key is None else pc.add(pc.multiply(key, len(e.dictionary)), indices)
+        combined = pc.dictionary_encode(key)
+        keys = combined.dictionary.to_numpy()
+        parts = []
+        for e in reversed(encoded):
+            keys, digit = np.divmod(keys, len(e.dictionary))
+            parts.append(e.dictionary.take(pa.array(digit)).to_pylist())
+        return list(zip(*reversed(parts), strict=True)), combined.indices
+
+    def once(fields: tuple[str, ...], check: Callable[..., Any]) -> tuple[list[Any], pa.Array]:
+        """``check(record, *values)`` for each distinct combination of ``fields``, on a record
+        holding just those (where does not matter: a refusal sends the file row by row)."""
+        combos, indices = distinct(*fields)
+        return [check(Record("statement", {f: v for f, v in zip(fields, combo, strict=True) if v is not None}, name,
+                             f"line {first_line + 1}"), *combo) for combo in combos], indices
+
+    def spread(results: list[Any], indices: pa.Array, kind: pa.DataType) -> pa.Array:
+        return pa.array(results, type=kind).take(indices)
+
+    strings, days = pa.string(), pa.int64()
+    found, at = once(("relation",), lambda r, _: assembler.relation(r))
+    relation = spread([rel for rel, _ in found], at, strings)
+    undirected = spread([not rtype.directed for _, rtype in found], at, pa.bool_())
+    found, at = once(("relation", "kind"), lambda r, *_: assembler.kind(r, *assembler.relation(r)))
+    kind = spread(found, at, strings)
+    found, at = once(("start", "end", "on"), lambda r, *_: assembler.dates(r))
+    dated = {"start_date": [s.text if s else None for s, _, _ in found],
+             "end_date": [e.text if e else None for _, e, _ in found],
+             "on_date": [o.text if o else None for _, _, o in found]}
+    spans = [span_keys(*dates) for dates in found]
+    bounds = {f: [span[i] for span in spans] for i, f in enumerate(("lo", "hi", "lo_key", "hi_key"))}
+    columns: dict[str, pa.Array] = {f: spread(v, at, strings) for f, v in dated.items()}
+    columns.update({f: spread(v, at, days) for f, v in bounds.items()})
+    found, at = once(("subject",), lambda r, ref: assembler.resolve(r, "actor", "subject", ref))
+    subject = spread(found, at, strings)
+    found, at = once(("relation", "object"), lambda r, relation, ref: assembler.resolve(
+        r, types[relation.strip().lower()].object, "object", ref))
+    object_ = spread(found, at, strings)
+    found, at = once(("source",), lambda r, _: assembler.source(r))
+    columns["source"] = spread(found, at, strings)
+    found, at = once(("claimed_by",), lambda r, ref: None if ref in (None, "") else assembler.resolve(
+        r, "actor", "claimed_by", ref))
+    columns["claimed_by"] = spread(found, at, strings)
+    found, at = once(("confidence",), lambda r, _: r.number("confidence", 0, 1))
+    columns["confidence"] = spread(found, at, pa.float64())
+    found, at = once(("negated",), lambda r, _: r.flag("negated"))
+    columns["negated"] = spread(found, at, pa.bool_())
+    found, at = once(("weight",), lambda r, _: r.whole("weight"))
+    columns["weight"] = spread(found, at, days)
+    found, at = once(("record_id",), lambda r, ref: Record("statement", {"record": ref}, r.file, r.where).text("record"))
+    columns["record"] = spread(found, at, strings)
+    # Quotes are nearly all distinct: Record.text only for those it would change.
+    quotes, at = distinct("quote")
+    found = [q if q is None or plain_text(q) else Record("statement", {"quote": q}, name, "").text("quote")
+             for (q,) in quotes]
+    columns["quote"] = quote = spread(found, at, strings)
+    if pc.any(pc.equal(subject, object_)).as_py():
+        raise _Declined  # an actor's relation to itself: worded row by row
+
+    # Undirected relations: the smaller id first (assemble.ends, for each row that needs it).
+    a, b = subject.to_pylist(), object_.to_pylist()
+    for i in pc.indices_nonzero(pc.and_(undirected, pc.less(object_, subject))).to_pylist():
+        a[i], b[i] = assemble.ends(types[relation[i].as_py()], a[i], b[i])
+    stored = assembler.stored
+    ids = []
+    for parts in zip(a, relation.to_pylist(), b, kind.to_pylist(), *(columns[f].to_pylist() for f in (
+            "start_date", "end_date", "on_date", "source")), quote.to_pylist(), columns["claimed_by"].to_pylist(),
+            columns["negated"].to_pylist(), columns["record"].to_pylist(), strict=True):
+        id_ = statement_id(*parts)
+        if id_ in stored:
+            raise _Declined  # restated or reloaded: the row-by-row path compares and reports
+        ids.append(id_)
+    columns.update({"id": pa.array(ids, strings), "subject": pa.array(a, strings), "object": pa.array(b, strings),
+                    "relation": relation, "kind": kind, "known": pa.array([0] * n, days)})
+    from allegiance.graph.embedded import _spool_schema
+
+    schema = _spool_schema()
+    return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
