@@ -79,18 +79,23 @@ def test_a_load_through_columns_writes_what_a_load_row_by_row_writes(tmp_path, m
     path = tmp_path / "data.jsonl"
     write_lines(path, ENTITIES + [{**PLAIN, "quote": f"shipment {i}", "start": f"{2000 + i % 20}"} for i in range(300)]
                 + [{**PLAIN, "quote": "shipment 1", "start": "2001"}])  # a twin: read twice, written once
+    rerated = tmp_path / "rerated.jsonl"  # one statement given again with a confidence
+    write_lines(rerated, ENTITIES + [{**PLAIN, "quote": f"shipment {i}", "start": f"{2000 + i % 20}",
+                                      **({"confidence": 0.9} if i == 7 else {})} for i in range(300)])
     reports, exports = [], []
     for columns in (True, False):
         if not columns:
             monkeypatch.setattr(columnar, "read", lambda file, assembler: None)
         with EmbeddedStore(tmp_path / f"{columns}.db") as store:
-            reports.append([load(store, [str(path)]).as_dict() for _ in range(2)])  # twice: the second adds none
+            # twice: the second adds none; then the rerated one changes one
+            reports.append([load(store, [str(p)]).as_dict() for p in (path, path, rerated)])
             out = tmp_path / f"{columns}.export"
             with out.open("w", encoding="utf-8") as f:
                 export(store, f)
             exports.append(out.read_text(encoding="utf-8"))
     assert reports[0] == reports[1]
     assert reports[0][0]["statements_added"] == 300 and reports[0][1]["statements_added"] == 0
+    assert reports[0][2]["statements_changed"] == 1
     assert exports[0] == exports[1]
 
 
@@ -212,3 +217,15 @@ def test_arrow_is_never_handed_what_would_crash_it(tmp_path_factory, parts):
     path.write_text("\n".join(parts), encoding="utf-8")
     table = columnar.read(columnar.File(str(path), str(path), lambda: iter(())), Assembler())
     assert table is None or table.num_rows >= 0
+
+
+def test_dates_of_every_precision_in_declarations_are_read_as_columns(tmp_path):
+    """Declarations over several of the blocks Arrow reads (a megabyte each), their dates of
+    every precision: the text fields are typed as text, not left to Arrow's inference
+    (which reads a column of day-precise dates as timestamps)."""
+    path = tmp_path / "dated.jsonl"
+    sources = [{"record": "source", "id": f"d{i}", "title": "t" * 80, "published": "2020-05-03"} for i in range(15_000)]
+    write_lines(path, [*ENTITIES, *sources, {"record": "source", "id": "y", "published": "2020"}, PLAIN])
+    assert columnar.read(columnar.File(str(path), str(path), lambda: iter(())), Assembler()) is not None
+    with_columns, by_rows = both_ways(path)
+    assert with_columns == by_rows

@@ -54,11 +54,18 @@ _STATEMENT_KEYS = frozenset(FIELDS["statement"]) - {"record"} | {"record_id"}
 _TEXT = ("subject", "relation", "object", "kind", "start", "end", "on", "source", "quote", "claimed_by", "record_id")
 
 
+# The declarations' text fields, typed too: left to Arrow, a column of day-precise dates is
+# read as timestamps (the declarations are read from the text, but a type Arrow infers in
+# one block and refuses in the next would send the file row by row).
+_DECLARED_TEXT = ("id", "name", "type", "country", "title", "publisher", "url", "published")
+
+
 def _schema() -> pa.Schema:
     import pyarrow as pa
 
     types = {"confidence": pa.float64(), "negated": pa.bool_(), "weight": pa.int64()}
-    return pa.schema([(f, types.get(f, pa.string())) for f in (*_TEXT, "confidence", "negated", "weight", "record")])
+    fields = (*_TEXT, "confidence", "negated", "weight", "record", *_DECLARED_TEXT)
+    return pa.schema([(f, types.get(f, pa.string())) for f in fields])
 
 
 @dataclass
@@ -119,12 +126,12 @@ def _read(path: str, name: str, assembler: Assembler) -> pa.Table:
     if any(k is not None and k != "statement" for k in kinds[declared:]) or not set(kinds) <= {*KINDS, None}:
         raise _Declined  # a declaration after a statement would resolve otherwise row by row
     if declared:
-        from allegiance.loaders.jsonl import _read as rows
+        from allegiance.loaders.jsonl import read_lines
 
         end = 0
         for _ in range(declared):
             end = data.index(b"\n", end) + 1 if data.find(b"\n", end) >= 0 else len(data)
-        for record in rows(io.StringIO(data[:end].decode("utf-8")), name):
+        for record in read_lines(io.StringIO(data[:end].decode("utf-8")), name):
             assembler.declare(record)
     statements = table.slice(declared)
     present = {c for c in statements.column_names if statements[c].null_count < statements.num_rows}
@@ -223,10 +230,13 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     for parts in zip(a, relation.to_pylist(), b, kind.to_pylist(), *(columns[f].to_pylist() for f in (
             "start_date", "end_date", "on_date", "source")), quote.to_pylist(), columns["claimed_by"].to_pylist(),
             columns["negated"].to_pylist(), columns["record"].to_pylist(), strict=True):
-        id_ = statement_id(*parts)
-        if id_ in stored:
-            raise _Declined  # restated or reloaded: the row-by-row path compares and reports
-        ids.append(id_)
+        ids.append(statement_id(*parts))
+    if stored:
+        # A statement the store holds, given as it holds it, is skipped by the writer (a
+        # reload); given with another confidence or weight, the row-by-row path restates it.
+        given = zip(ids, columns["confidence"].to_pylist(), columns["weight"].to_pylist(), strict=True)
+        if any(i in stored and (stored[i] != (c, w) or i in assembler.restated) for i, c, w in given):
+            raise _Declined
     columns.update({"id": pa.array(ids, strings), "subject": pa.array(a, strings), "object": pa.array(b, strings),
                     "relation": relation, "kind": kind, "known": pa.array([0] * n, days)})
     from allegiance.graph.embedded import _spool_schema

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 def read_jsonl(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
     with text_of(handle) as stream:
-        yield from _read(stream, name)
+        yield from read_lines(stream, name)
 
 
-def _read(stream: IO[str], name: str) -> Iterator[Record]:
+def read_lines(stream: IO[str], name: str) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
