@@ -49,12 +49,10 @@ class StoreWriter(ABC):
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         """New statements, each with the day its source was known (``rows.known_day``)."""
 
+    @abstractmethod
     def add_columns(self, table: pa.Table) -> None:
-        """New statements as columns (``SPOOL_FIELDS``: what the columnar load makes, known
-        days filled in). A store that spools rows takes them as statements."""
-        from allegiance.graph.rows import statement_from_row
-
-        self.add([(statement_from_row(row), row["known"]) for row in table.to_pylist()])
+        """New statements as columns (``rows.SPOOL_FIELDS``: what ``loaders.columnar`` makes,
+        known days filled in)."""
 
     @abstractmethod
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:

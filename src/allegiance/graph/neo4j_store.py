@@ -35,18 +35,20 @@ from allegiance.graph import vocabulary_memory
 from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
+    SPOOL_FIELDS,
     STATEMENT_FIELDS,
     known_day,
     scoped_from_json,
     scoped_to_json,
+    spool_values,
     statement_from_row,
-    statement_row,
 )
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
-from allegiance.model.partial_date import OPEN_END, PRECISIONS, UNKNOWN_START, encode_bound
+from allegiance.model.partial_date import BOUND_SCALE, OPEN_END, PRECISIONS, UNKNOWN_START
 
 if TYPE_CHECKING:
     import neo4j
+    import pyarrow as pa
 
 BATCH = 5_000
 WRITERS = 2  # batches in flight at once
@@ -301,13 +303,12 @@ class Neo4jStore(GraphStore):
                           "SET r.confidence = row.confidence, r.weight = row.weight", {"rows": rows}, write=True)
 
     @staticmethod
-    def _row(s: Statement, rtype, known: int) -> list[Any]:
-        """The spool line of a statement: its batch (label, target, exclusive) and its
-        ROW_FIELDS values except the two DATEs, which JSON cannot hold (added on reading)."""
-        st = statement_row(s, known)
-        values = [st[f] for f in STATEMENT_FIELDS]
-        values += [encode_bound(s.lo, s.lo_precision), encode_bound(s.hi, s.hi_precision),
-                   PRECISIONS.get(s.lo_precision), PRECISIONS.get(s.hi_precision)]
+    def _row(rtype, spooled: Sequence[Any]) -> list[Any]:
+        """The spool line of a statement, from its ``SPOOL_FIELDS`` values: its batch (label,
+        target, exclusive) and its ROW_FIELDS values except the two DATEs, which JSON cannot
+        hold (added on reading). An encoded bound carries its precision (``encode_bound``)."""
+        lo_key, hi_key = spooled[len(STATEMENT_FIELDS):]
+        values = [*spooled, PRECISIONS.get(lo_key % BOUND_SCALE), PRECISIONS.get(hi_key % BOUND_SCALE)]
         return [rtype.label, "Place" if rtype.object == "place" else "Actor", rtype.exclusive, values]
 
     def _write_entities(self, actors: list[Actor], places: list[Place], sources: list[Source], known: Known) -> None:
@@ -415,9 +416,20 @@ class _Writer(StoreWriter):
 
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         for s, known in rows:
-            self.spool.write(json.dumps(self.store._row(s, self.types[s.relation], known)) + "\n")
+            self.spool.write(json.dumps(self.store._row(self.types[s.relation], spool_values(s, known))) + "\n")
         self.new += len(rows)
         vocabulary_memory.used([s for s, _ in rows], self.used)
+
+    def add_columns(self, table: pa.Table) -> None:
+        """Columns (``SPOOL_FIELDS``) spooled as statements are, without making each one."""
+        relation = SPOOL_FIELDS.index("relation")
+        pairs = set()
+        for spooled in zip(*(table[f].to_pylist() for f in SPOOL_FIELDS), strict=True):
+            rtype = self.types[spooled[relation]]
+            self.spool.write(json.dumps(self.store._row(rtype, spooled)) + "\n")
+            pairs.add((spooled[relation], spooled[SPOOL_FIELDS.index("kind")]))
+        self.new += table.num_rows
+        vocabulary_memory.used_kinds(pairs, self.used)
 
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:
         store, written = self.store, [0]  # statements this load wrote, as batches commit
