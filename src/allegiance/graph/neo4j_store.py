@@ -21,7 +21,6 @@ and quietly (the driver's own retrying logs warnings, so it is not used).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import random
@@ -29,6 +28,8 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import vocabulary_memory
@@ -366,7 +367,7 @@ class Neo4jStore(GraphStore):
                     running.add(pool.submit(self._flush, (*key, rows)))
 
                 for line in spool:
-                    label, target, exclusive, row = json.loads(line)
+                    label, target, exclusive, row = orjson.loads(line)
                     row.append(_date(row[lo], UNKNOWN_START))
                     row.append(_date(row[hi], OPEN_END))
                     key = (label, target, exclusive)
@@ -416,7 +417,7 @@ class _Writer(StoreWriter):
 
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
         for s, known in rows:
-            self.spool.write(json.dumps(self.store._row(self.types[s.relation], spool_values(s, known))) + "\n")
+            self.spool.write(_line(self.store._row(self.types[s.relation], spool_values(s, known))))
         self.new += len(rows)
         vocabulary_memory.used([s for s, _ in rows], self.used)
 
@@ -426,7 +427,7 @@ class _Writer(StoreWriter):
         pairs = set()
         for spooled in zip(*(table[f].to_pylist() for f in SPOOL_FIELDS), strict=True):
             rtype = self.types[spooled[relation]]
-            self.spool.write(json.dumps(self.store._row(rtype, spooled)) + "\n")
+            self.spool.write(_line(self.store._row(rtype, spooled)))
             pairs.add((spooled[relation], spooled[SPOOL_FIELDS.index("kind")]))
         self.new += table.num_rows
         vocabulary_memory.used_kinds(pairs, self.used)
@@ -480,3 +481,8 @@ def open_neo4j(uri: str | None = None, *, read_only: bool = False, default_passw
         os.environ.get("ALLEGIANCE_NEO4J_DATABASE"),
         read_only=read_only,
     )
+
+
+def _line(row: list[Any]) -> str:
+    """A spool line: JSON by orjson, a few times faster than the standard library's here."""
+    return orjson.dumps(row).decode() + "\n"
