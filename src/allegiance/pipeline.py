@@ -146,8 +146,7 @@ def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statemen
             if statement.id in existing:
                 continue
             existing.add(statement.id)
-            source = assembler.sources.get(statement.source) if statement.source is not None else None
-            batch.append((statement, known_day(source)))
+            batch.append((statement, _known(assembler, statement.source)))
             if len(batch) >= BATCH:
                 writer.add(batch)
                 batch = []
@@ -157,6 +156,12 @@ def write(store: GraphStore, assembler: Assembler, statements: Iterable[Statemen
         report.actors, report.places, report.sources = len(actors), len(places), len(sources)
         report.added = writer.commit(Changes(actors, places, sources, list(assembler.restated.values()),
                                              assembler.known, assembler.sources), progress)
+
+
+def _known(assembler: Assembler, source: str | None) -> int:
+    """The day a statement citing ``source`` became known (``known_day``), from the sources
+    the load has: declared, or held by the store."""
+    return known_day(assembler.sources.get(source) if source is not None else None)
 
 
 def _unseen(table: pa.Table, existing: set[str]) -> pa.Table:
@@ -178,8 +183,7 @@ def _dated(table: pa.Table, assembler: Assembler) -> pa.Table:
     import pyarrow.compute as pc
 
     sources = pc.unique(table["source"])
-    days = pa.array([known_day(assembler.sources.get(s)) if s is not None else 0 for s in sources.to_pylist()],
-                    pa.int64())
+    days = pa.array([_known(assembler, s) for s in sources.to_pylist()], pa.int64())
     known = days.take(pc.index_in(table["source"], value_set=sources))
     return table.set_column(table.schema.get_field_index("known"), "known", known)
 

@@ -423,12 +423,11 @@ class _Writer(StoreWriter):
 
     def add_columns(self, table: pa.Table) -> None:
         """Columns (``SPOOL_FIELDS``) spooled as statements are, without making each one."""
-        relation = SPOOL_FIELDS.index("relation")
+        relation, kind = SPOOL_FIELDS.index("relation"), SPOOL_FIELDS.index("kind")
         pairs = set()
         for spooled in zip(*(table[f].to_pylist() for f in SPOOL_FIELDS), strict=True):
-            rtype = self.types[spooled[relation]]
-            self.spool.write(_line(self.store._row(rtype, spooled)))
-            pairs.add((spooled[relation], spooled[SPOOL_FIELDS.index("kind")]))
+            self.spool.write(_line(self.store._row(self.types[spooled[relation]], spooled)))
+            pairs.add((spooled[relation], spooled[kind]))
         self.new += table.num_rows
         vocabulary_memory.used_kinds(pairs, self.used)
 

@@ -32,7 +32,10 @@ def known_day(source: Source | None) -> int:
 def statement_values(s: Statement, known: int) -> tuple[Any, ...]:
     """A statement's node, its values in ``STATEMENT_FIELDS`` order (a tuple: the embedded
     store writes a million of them into columns)."""
-    lo, hi = interval(s.start, s.end, s.on)
+    return _node(s, known, *interval(s.start, s.end, s.on))
+
+
+def _node(s: Statement, known: int, lo: int, hi: int) -> tuple[Any, ...]:
     return (s.id, s.subject, s.relation, s.object, s.kind, str(s.start) if s.start else None,
             str(s.end) if s.end else None, str(s.on) if s.on else None, s.source, s.quote, s.confidence,
             s.claimed_by, s.negated, lo, hi, known, s.record, s.weight)
@@ -45,7 +48,8 @@ SPOOL_FIELDS = (*STATEMENT_FIELDS, "lo_key", "hi_key")
 
 
 def spool_values(s: Statement, known: int) -> tuple[Any, ...]:
-    return (*statement_values(s, known), *bound_keys(s))
+    lo, hi, lo_key, hi_key = span_keys(s.start, s.end, s.on)
+    return (*_node(s, known, lo, hi), lo_key, hi_key)
 
 
 def span_keys(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None) -> tuple[int, int, int, int]:
@@ -53,10 +57,6 @@ def span_keys(start: PartialDate | None, end: PartialDate | None, on: PartialDat
     lo, hi = interval(start, end, on)
     first, last = on or start, on or end
     return lo, hi, encode_bound(lo, first.precision if first else 0), encode_bound(hi, last.precision if last else 0)
-
-
-def bound_keys(s: Statement) -> tuple[int, int]:
-    return span_keys(s.start, s.end, s.on)[2:]
 
 
 def edge_values(s: Statement, rtype: RelationType, known: int) -> tuple[Any, ...]:

@@ -5,16 +5,16 @@ A file that is plainly a list of declarations, then flat statements (what `alleg
 export` and most generators write) is parsed by Arrow's JSON reader. Each check of the
 row-by-row path (``Assembler.relation``, ``dates``, ``kind``, ``source``, ``_resolve``,
 ``Record.text``/``number``/``flag``/``whole``) then runs once for each distinct value of
-its column, on the first record that holds it, and the results are mapped back onto the
-rows; only the content id (``statement_id``) is computed row by row. The declarations go
-through the row-by-row path.
+its column (or combination of columns), on a record holding just those values, and the
+results are mapped back onto the rows; only the content id (``statement_id``) is computed
+row by row. The declarations go through the row-by-row path.
 
 Anything else is handed back (``None``) before a statement is made, and the file is read
 row by row, which words every error with its line and field: escapes, nulls, control
 characters, carriage returns or blank lines in the text; a key twice, a value of another
 type than the rest of its column, a field outside the statement's; a declaration after a
-statement; a value a check refuses, a name not declared yet, a statement the store holds,
-a relation of an actor to itself, a list of objects. The declarations read before such a
+statement; a value a check refuses, a name not declared yet, a statement the store holds
+with another confidence or weight, a relation of an actor to itself, a list of objects. The declarations read before such a
 hand-back are read again row by row, which changes nothing (a declaration given twice
 alike is one).
 """
@@ -32,6 +32,7 @@ from allegiance.exc import AllegianceError
 from allegiance.graph.rows import span_keys
 from allegiance.loaders import assemble
 from allegiance.loaders.json_loader import Refused, check_depth
+from allegiance.loaders.jsonl import ROW_ID, read_lines
 from allegiance.loaders.records import FIELDS, KINDS, Record, plain_text
 from allegiance.model import relation_types
 from allegiance.model.entities import statement_id
@@ -50,10 +51,9 @@ MOST_BYTES = 2**30
 # ends a line there, Arrow's does not).
 _NOT_CONTROL = bytes(range(32, 256))  # deleted by translate: what is left is control characters
 _NULL = re.compile(rb'"\s*:\s*null')  # a key given as null: Arrow's column cannot tell it from no key
-_STATEMENT_KEYS = frozenset(FIELDS["statement"]) - {"record"} | {"record_id"}
-_TEXT = ("subject", "relation", "object", "kind", "start", "end", "on", "source", "quote", "claimed_by", "record_id")
-
-
+# A statement's keys as JSON Lines writes them: "record" says what the line is, and the
+# statement's row id in its dataset is "record_id" (see jsonl).
+_STATEMENT_KEYS = frozenset(FIELDS["statement"]) | {ROW_ID}
 # The declarations' text fields, typed too: left to Arrow, a column of day-precise dates is
 # read as timestamps (the declarations are read from the text, but a type Arrow infers in
 # one block and refuses in the next would send the file row by row).
@@ -61,11 +61,12 @@ _DECLARED_TEXT = ("id", "name", "type", "country", "title", "publisher", "url", 
 
 
 def _schema() -> pa.Schema:
+    """Every statement key (text but for three), "record", and the declarations' text fields."""
     import pyarrow as pa
 
     types = {"confidence": pa.float64(), "negated": pa.bool_(), "weight": pa.int64()}
-    fields = (*_TEXT, "confidence", "negated", "weight", "record", *_DECLARED_TEXT)
-    return pa.schema([(f, types.get(f, pa.string())) for f in fields])
+    keys = [ROW_ID if f == "record" else f for f in FIELDS["statement"]]
+    return pa.schema([(f, types.get(f, pa.string())) for f in (*keys, "record", *_DECLARED_TEXT)])
 
 
 @dataclass
@@ -126,16 +127,14 @@ def _read(path: str, name: str, assembler: Assembler) -> pa.Table:
     if any(k is not None and k != "statement" for k in kinds[declared:]) or not set(kinds) <= {*KINDS, None}:
         raise _Declined  # a declaration after a statement would resolve otherwise row by row
     if declared:
-        from allegiance.loaders.jsonl import read_lines
-
-        end = 0
+        end = 0  # where the line after the last declaration starts
         for _ in range(declared):
-            end = data.index(b"\n", end) + 1 if data.find(b"\n", end) >= 0 else len(data)
+            end = data.find(b"\n", end) + 1 or len(data)
         for record in read_lines(io.StringIO(data[:end].decode("utf-8")), name):
             assembler.declare(record)
     statements = table.slice(declared)
     present = {c for c in statements.column_names if statements[c].null_count < statements.num_rows}
-    if not present <= _STATEMENT_KEYS | {"record"} or not statements.num_rows:
+    if not present <= _STATEMENT_KEYS or not statements.num_rows:
         raise _Declined
     return _statements(statements, name, declared, assembler)
 
@@ -147,12 +146,12 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     import pyarrow.compute as pc
 
     n = table.num_rows
-    types = relation_types()
+    schema = _schema()
 
     def column(field: str) -> pa.Array:
         if field in table.column_names:
             return table[field].combine_chunks()
-        return pa.nulls(n, _schema().field(field).type)
+        return pa.nulls(n, schema.field(field).type)
 
     def distinct(*fields: str) -> tuple[list[tuple[Any, ...]], pa.Array]:
         """The distinct combinations of ``fields`` and, for each row, the index of its own."""
@@ -197,8 +196,8 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     columns.update({f: spread(v, at, days) for f, v in bounds.items()})
     found, at = once(("subject",), lambda r, ref: assembler.resolve(r, "actor", "subject", ref))
     subject = spread(found, at, strings)
-    found, at = once(("relation", "object"), lambda r, relation, ref: assembler.resolve(
-        r, types[relation.strip().lower()].object, "object", ref))
+    found, at = once(("relation", "object"), lambda r, _, ref: assembler.resolve(
+        r, assembler.relation(r)[1].object, "object", ref))
     object_ = spread(found, at, strings)
     found, at = once(("source",), lambda r, _: assembler.source(r))
     columns["source"] = spread(found, at, strings)
@@ -211,7 +210,7 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     columns["negated"] = spread(found, at, pa.bool_())
     found, at = once(("weight",), lambda r, _: r.whole("weight"))
     columns["weight"] = spread(found, at, days)
-    found, at = once(("record_id",), lambda r, ref: Record("statement", {"record": ref}, r.file, r.where).text("record"))
+    found, at = once((ROW_ID,), lambda r, ref: Record("statement", {"record": ref}, r.file, r.where).text("record"))
     columns["record"] = spread(found, at, strings)
     # Quotes are nearly all distinct: Record.text only for those it would change.
     quotes, at = distinct("quote")
@@ -224,7 +223,7 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     # Undirected relations: the smaller id first (assemble.ends, for each row that needs it).
     a, b = subject.to_pylist(), object_.to_pylist()
     for i in pc.indices_nonzero(pc.and_(undirected, pc.less(object_, subject))).to_pylist():
-        a[i], b[i] = assemble.ends(types[relation[i].as_py()], a[i], b[i])
+        a[i], b[i] = assemble.ends(relation_types()[relation[i].as_py()], a[i], b[i])
     stored = assembler.stored
     ids = []
     for parts in zip(a, relation.to_pylist(), b, kind.to_pylist(), *(columns[f].to_pylist() for f in (
@@ -239,7 +238,7 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
             raise _Declined
     columns.update({"id": pa.array(ids, strings), "subject": pa.array(a, strings), "object": pa.array(b, strings),
                     "relation": relation, "kind": kind, "known": pa.array([0] * n, days)})
-    from allegiance.graph.embedded import _spool_schema
+    from allegiance.graph.embedded import spool_schema
 
-    schema = _spool_schema()
-    return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+    spooled = spool_schema()
+    return pa.Table.from_arrays([columns[f.name] for f in spooled], schema=spooled)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from allegiance.loaders import Options
     from allegiance.model import Known, Statement
 
+ROW_ID = "record_id"  # a statement's row id in its dataset (the key "record" says what a line is)
+
 
 def read_jsonl(handle: BinaryIO, name: str, options: Options | None = None) -> Iterator[Record]:
     with text_of(handle) as stream:
@@ -43,8 +45,8 @@ def read_lines(stream: IO[str], name: str) -> Iterator[Record]:
         if scoped not in (True, False):
             raise InputError(f"expected true or false, got {shown(scoped)}", file=name, record=where,
                              field="dataset_scoped")
-        if kind == "statement" and "record_id" in data:
-            data["record"] = data.pop("record_id")
+        if kind == "statement" and ROW_ID in data:
+            data["record"] = data.pop(ROW_ID)
         yield Record(kind, data, name, where, dataset_scoped=scoped)
 
 
@@ -86,6 +88,6 @@ def write_jsonl(known: Known, statements: Iterable[Statement], stream: IO[str]) 
               "start": str(st.start) if st.start else None, "end": str(st.end) if st.end else None,
               "on": str(st.on) if st.on else None, "source": st.source, "quote": st.quote,
               "confidence": st.confidence, "claimed_by": st.claimed_by, "negated": st.negated or None,
-              "record_id": st.record, "weight": st.weight})
+              ROW_ID: st.record, "weight": st.weight})
         count += 1
     return count

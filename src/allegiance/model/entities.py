@@ -110,16 +110,6 @@ class Statement:
         """Last day the statement covers; ``OPEN_END`` while it is ongoing."""
         return interval(self.start, self.end, self.on)[1]
 
-    @property
-    def lo_precision(self) -> int:
-        first = self.on or self.start
-        return first.precision if first else 0
-
-    @property
-    def hi_precision(self) -> int:
-        last = self.on or self.end
-        return last.precision if last else 0
-
 
 def statement_id(subject: str, relation: str, object_: str, kind: str | None, start: str | None, end: str | None,
                  on: str | None, source: str | None, quote: str | None, claimed_by: str | None, negated: bool,
