@@ -89,6 +89,29 @@ def test_a_browser_user_can_read_the_graph(neo4j):
     assert rows[0][0] == pytest.approx(32.47, abs=0.1)
 
 
+@pytest.mark.parametrize("packed", ["bolt structures", "python dates"])
+def test_every_relation_edge_carries_its_days_as_dates_with_their_precision(neo4j, monkeypatch, packed):
+    # The batches send DATEs as Bolt structures made from the spooled days; a driver that
+    # moved that class gets Python dates: both must store the same DATE values.
+    from allegiance.model.partial_date import BOUND_SCALE, OPEN_END, PRECISIONS, UNKNOWN_START
+
+    if packed == "python dates":
+        monkeypatch.setattr(neo4j_store, "_bolt_structure", lambda: None)
+    load(neo4j, [str(EXAMPLE)])
+    _, rows = neo4j.run("MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN r.lo, r.hi, r.lo_key, r.hi_key, "
+                        "r.start, r.end, r.start_precision, r.end_precision, valueType(r.start), valueType(r.end)", {})
+    assert len(rows) == 67
+    for lo, hi, lo_key, hi_key, start, end, start_precision, end_precision, start_type, end_type in rows:
+        assert start == (None if lo == UNKNOWN_START else dt.date.fromordinal(lo))
+        assert end == (None if hi == OPEN_END else dt.date.fromordinal(hi))
+        assert start_type in ("NULL", "DATE NOT NULL") and end_type in ("NULL", "DATE NOT NULL")
+        assert (start_precision, end_precision) == (PRECISIONS.get(lo_key % BOUND_SCALE),
+                                                    PRECISIONS.get(hi_key % BOUND_SCALE))
+    # The example has both: ongoing relations and ended ones, starts at each precision.
+    assert {r[5] is None for r in rows} == {True, False}
+    assert {r[6] for r in rows} >= {"day", "month"}
+
+
 def test_schema_first_constraints_and_range_indexes(neo4j):
     _, constraints = neo4j.run("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type "
                                "RETURN labelsOrTypes, properties, type", {})

@@ -45,9 +45,13 @@ class StoreWriter(ABC):
     writes nothing (a server store writes nothing before ``commit`` either: its input is
     checked in full first)."""
 
-    @abstractmethod
     def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
-        """New statements, each with the day its source was known (``rows.known_day``)."""
+        """New statements, each with the day its source was known (``rows.known_day``): taken
+        as the columns they make (``spool.spool_table``)."""
+        from allegiance.graph.spool import spool_table
+
+        if rows:
+            self.add_columns(spool_table(rows))
 
     @abstractmethod
     def add_columns(self, table: pa.Table) -> None:

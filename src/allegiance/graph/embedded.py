@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -29,15 +29,14 @@ from allegiance.graph import lockfile, vocabulary_memory
 from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
-    SPOOL_FIELDS,
+    FIELD_TYPES,
     STATEMENT_FIELDS,
     known_day,
     scoped_from_json,
     scoped_to_json,
-    spool_values,
     statement_from_row,
 )
-from allegiance.graph.spool import copy_source, load_folder
+from allegiance.graph.spool import ARROW_TYPES, ParquetSpool, arrow_batch, copy_source
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
 if TYPE_CHECKING:
@@ -52,16 +51,12 @@ NODE_TABLES = {
     "Source": "id STRING, title STRING, publisher STRING, url STRING, published STRING, known INT64, "
     "reliability DOUBLE, PRIMARY KEY(id)",
 }
-_TYPES = {"confidence": "DOUBLE", "negated": "BOOLEAN", "exclusive": "BOOLEAN", "lo": "INT64", "hi": "INT64",
-          "lo_key": "INT64", "hi_key": "INT64", "known": "INT64", "weight": "INT64"}
 NODE_TABLES["Meta"] = "key STRING, value STRING, PRIMARY KEY(key)"
 # Bumped whenever a table changes: an older store is refused with a clear message, not misread.
 SCHEMA_VERSION = "2"
-NODE_TABLES["Statement"] = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in STATEMENT_FIELDS) + ", PRIMARY KEY(id)"
-EDGE_COLUMNS = ", ".join(f"{f} {_TYPES.get(f, 'STRING')}" for f in EDGE_FIELDS)
+NODE_TABLES["Statement"] = ", ".join(f"{f} {FIELD_TYPES.get(f, 'STRING')}" for f in STATEMENT_FIELDS) + ", PRIMARY KEY(id)"
+EDGE_COLUMNS = ", ".join(f"{f} {FIELD_TYPES.get(f, 'STRING')}" for f in EDGE_FIELDS)
 
-
-_ARROW_TYPES = {"STRING": "string", "DOUBLE": "float64", "INT64": "int64", "BOOLEAN": "bool_"}
 
 
 def _columns(table: str) -> list[tuple[str, str]]:
@@ -69,29 +64,13 @@ def _columns(table: str) -> list[tuple[str, str]]:
     table's rows start with the ids of its two ends."""
     if table in NODE_TABLES:
         return [(c.split()[0], c.split()[1]) for c in NODE_TABLES[table].split(", ") if not c.startswith("PRIMARY")]
-    return [("from", "STRING"), ("to", "STRING"), *((f, _TYPES.get(f, "STRING")) for f in EDGE_FIELDS)]
+    return [("from", "STRING"), ("to", "STRING"), *((f, FIELD_TYPES.get(f, "STRING")) for f in EDGE_FIELDS)]
 
 
 def _schema(table: str) -> pa.Schema:
     import pyarrow as pa
 
-    return pa.schema([(name, getattr(pa, _ARROW_TYPES[kind])()) for name, kind in _columns(table)])
-
-
-def spool_schema() -> pa.Schema:
-    """The columns a load spools (``SPOOL_FIELDS``): the Statement table's, then the bounds."""
-    import pyarrow as pa
-
-    return pa.schema([*_schema("Statement"), *((f, pa.int64()) for f in SPOOL_FIELDS[len(STATEMENT_FIELDS):])])
-
-
-def _batch(schema: pa.Schema, rows: Sequence[tuple[Any, ...]]) -> pa.RecordBatch:
-    """Rows (tuples in the schema's order) as one Arrow batch, typed by the schema: a column
-    that is null in every row is still a column of the table's type. (Read as one struct
-    array: twice as fast as transposing the rows into columns in Python.)"""
-    import pyarrow as pa
-
-    return pa.RecordBatch.from_struct_array(pa.array(rows, type=pa.struct(list(schema))))
+    return pa.schema([(name, getattr(pa, ARROW_TYPES[kind])()) for name, kind in _columns(table)])
 
 
 MIN_POOL_MB = 64  # below this LadybugDB runs out of cache loading even the example
@@ -375,12 +354,13 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"the store {self.path} is open read-only")
         return _Writer(self)
 
-    def _commit(self, tmp: str, tables: set[str], actors: list[Actor], places: list[Place],
+    def _commit(self, spool: ParquetSpool, actors: list[Actor], places: list[Place],
                 sources: list[Source], known: Known, restated: list[Statement], stale: list[Source],
                 used: set[str]) -> None:
-        """``known``: what the store holds now; ``restated``: stored statements given with new
-        attributes; ``stale``: sources redated since the statements were spooled; ``used``: the
-        relation types and kinds of the statements spooled."""
+        """``spool``: the load's files (``_Writer``); ``known``: what the store holds now;
+        ``restated``: stored statements given with new attributes; ``stale``: sources redated
+        since the statements were spooled; ``used``: the relation types and kinds of the
+        statements spooled."""
         conn = self._conn
         if conn is None:  # what _remembered would say: a store for a load is open by now
             raise StoreError(f"the store {self.path} is closed")
@@ -397,8 +377,8 @@ class EmbeddedStore(GraphStore):
                 if source.id in known.sources and known_day(source) != known_day(known.sources[source.id]):
                     self._redate(conn, source)
             # Statement nodes first: rel tables only reference Actor/Place, already written above.
-            for table in sorted(tables, key=lambda t: t != "Statement"):
-                conn.execute(f"COPY {table} FROM {copy_source(_spooled(tmp, table))}")
+            for table in sorted(spool.names(), key=lambda t: t != "Statement"):
+                conn.execute(f"COPY {table} FROM {copy_source(spool.path(table))}")
             if restated:
                 self._restate(conn, restated)
             for source in stale:
@@ -425,7 +405,7 @@ class EmbeddedStore(GraphStore):
 
             schema = _schema(table)
             values = [tuple(str(v) if isinstance(v, PartialDate) else v for v in row(e)) for e in new]
-            conn.execute(f"COPY {table} FROM $rows", {"rows": pa.Table.from_batches([_batch(schema, values)])})
+            conn.execute(f"COPY {table} FROM $rows", {"rows": pa.Table.from_batches([arrow_batch(schema, values)])})
         if changed:
             columns = _columns(table)
             names = [name for name, _ in columns]
@@ -473,27 +453,11 @@ class _Writer(StoreWriter):
     def __init__(self, store: EmbeddedStore) -> None:
         self.store = store
         self.types = relation_types()
-        self._folder = load_folder()
-        self.tmp = self._folder.__enter__()
-        self.files: dict[str, Any] = {}  # table -> its Parquet writer
+        self.spool = ParquetSpool()  # "Statement", and each relation type's label: its edges
         self.spooled: set[str] = set()
         self.used: set[str] = set()  # the relation types and kinds the statements use
         if store.for_load:
             store._release()
-
-    def _write(self, table: str, rows: pa.Table) -> None:
-        import pyarrow.parquet as pq
-
-        if table not in self.files:
-            # not compressed: the file lives for one load, and snappy cost a third of the writing
-            self.files[table] = pq.ParquetWriter(_spooled(self.tmp, table), rows.schema, compression="none")
-        self.files[table].write_table(rows)
-
-    def add(self, rows: Sequence[tuple[Statement, int]]) -> None:
-        import pyarrow as pa
-
-        if rows:
-            self.add_columns(pa.Table.from_batches([_batch(spool_schema(), [spool_values(s, k) for s, k in rows])]))
 
     def add_columns(self, table: pa.Table) -> None:
         """Spool new statements: their nodes, and for each relation type their edges."""
@@ -502,7 +466,7 @@ class _Writer(StoreWriter):
 
         if not table.num_rows:
             return
-        self._write("Statement", table.select(list(STATEMENT_FIELDS)))
+        self.spool.write("Statement", table.select(list(STATEMENT_FIELDS)))
         names = pc.unique(table["relation"]).to_pylist()
         for name in names:
             rtype = self.types[name]
@@ -510,17 +474,15 @@ class _Writer(StoreWriter):
             columns = [part["subject"], part["object"]] + [
                 pa.array([rtype.exclusive] * part.num_rows, pa.bool_()) if f == "exclusive"
                 else part["id" if f == "statement" else f] for f in EDGE_FIELDS]
-            self._write(rtype.label, pa.Table.from_arrays(columns, schema=_schema(rtype.label)))
+            self.spool.write(rtype.label, pa.Table.from_arrays(columns, schema=_schema(rtype.label)))
         self.spooled.update(table["id"].to_pylist())
-        pairs = table.group_by(["relation", "kind"]).aggregate([]).to_pylist()
-        vocabulary_memory.used_kinds(((p["relation"], p["kind"]) for p in pairs), self.used)
+        vocabulary_memory.used_columns(table, self.used)
 
     def commit(self, changes: Changes, progress: Progress | None = None) -> int:
-        for f in self.files.values():
-            f.close()
-        store, tables = self.store, set(self.files)
+        self.spool.finish()
+        store, spool = self.store, self.spool
         if not store.for_load:
-            store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, changes.known or Known(),
+            store._commit(spool, changes.actors, changes.places, changes.sources, changes.known or Known(),
                           changes.restated, stale=[], used=self.used)
             return len(self.spooled)
         store._open(read_only=False)
@@ -528,27 +490,21 @@ class _Writer(StoreWriter):
             known = store.known()
             appeared = {i for i in store._statement_ids() if i in self.spooled} if self.spooled else set()
             if appeared:
-                _drop_rows(self.tmp, tables, appeared)
+                _drop_rows(spool, appeared)
             ours = {s.id for s in changes.sources}
             stale = [s for i, s in known.sources.items() if i not in ours and i in changes.used
                      and known_day(s) != known_day(changes.used[i])]
-            store._commit(self.tmp, tables, changes.actors, changes.places, changes.sources, known, changes.restated,
+            store._commit(spool, changes.actors, changes.places, changes.sources, known, changes.restated,
                           stale=stale, used=self.used)
             return len(self.spooled) - len(appeared)
         finally:
             store._release()
 
     def close(self) -> None:
-        for f in self.files.values():
-            f.close()
-        self._folder.__exit__(None, None, None)
+        self.spool.close()
 
 
-def _spooled(tmp: str, table: str) -> str:
-    return os.path.join(tmp, f"{table}.parquet")
-
-
-def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:
+def _drop_rows(spool: ParquetSpool, ids: set[str]) -> None:
     """Take the statements ``ids`` out of the spooled files: the id is a Statement row's
     first column and a relation edge row's third (after subject and object)."""
     import pyarrow as pa
@@ -556,11 +512,11 @@ def _drop_rows(tmp: str, tables: set[str], ids: set[str]) -> None:
     import pyarrow.parquet as pq
 
     gone = pa.array(sorted(ids), type=pa.string())
-    for table in tables:
-        path = _spooled(tmp, table)
+    for table in spool.names():
+        path = spool.path(table)
         rows = pq.read_table(path)
         column = rows.column(0 if table == "Statement" else 2)
-        kept = os.path.join(tmp, f"{table}-kept.parquet")
+        kept = spool.path(f"{table}-kept")
         pq.write_table(rows.filter(pc.invert(pc.is_in(column, value_set=gone))), kept)
         os.replace(kept, path)
 

@@ -16,6 +16,10 @@ STATEMENT_FIELDS = (
     "id", "subject", "relation", "object", "kind", "start_date", "end_date", "on_date", "source", "quote",
     "confidence", "claimed_by", "negated", "lo", "hi", "known", "record", "weight",
 )
+# The fields that are not text, with their type (LadybugDB's names; the spool's Arrow types
+# and the embedded store's columns both derive from them).
+FIELD_TYPES = {"confidence": "DOUBLE", "negated": "BOOLEAN", "exclusive": "BOOLEAN", "lo": "INT64", "hi": "INT64",
+               "lo_key": "INT64", "hi_key": "INT64", "known": "INT64", "weight": "INT64"}
 # Every relation edge carries its statement's interval and provenance, so queries never
 # need to join the Statement nodes to answer "as of" or "known at".
 EDGE_FIELDS = (

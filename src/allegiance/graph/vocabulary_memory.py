@@ -13,9 +13,13 @@ written before it remembered holds only packaged types, which every vocabulary d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from allegiance.exc import StoreError
 from allegiance.model import Statement, relation_types
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KEY = "vocabulary"
 
@@ -31,6 +35,12 @@ def used_kinds(pairs: Iterable[tuple[str, str | None]], into: set[str]) -> None:
         into.add(relation)
         if kind:
             into.add(f"{relation}:{kind}")
+
+
+def used_columns(table: pa.Table, into: set[str]) -> None:
+    """Add what the statements of a table (``relation`` and ``kind`` columns) use to ``into``."""
+    pairs = table.group_by(["relation", "kind"]).aggregate([]).to_pylist()
+    used_kinds(((p["relation"], p["kind"]) for p in pairs), into)
 
 
 def check(held: Iterable[str], store: str) -> None:

@@ -238,7 +238,7 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
             raise _Declined
     columns.update({"id": pa.array(ids, strings), "subject": pa.array(a, strings), "object": pa.array(b, strings),
                     "relation": relation, "kind": kind, "known": pa.array([0] * n, days)})
-    from allegiance.graph.embedded import spool_schema
+    from allegiance.graph.spool import spool_schema
 
     spooled = spool_schema()
     return pa.Table.from_arrays([columns[f.name] for f in spooled], schema=spooled)
