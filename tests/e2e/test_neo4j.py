@@ -233,3 +233,83 @@ def test_the_library_has_no_default_password(neo4j):
     with pytest.raises(StoreError) as refused:
         Neo4jStore(neo4j_uri(), read_only=True)
     assert str(refused.value) == f"authentication failed for user neo4j at {neo4j_uri()}"
+
+
+class _Spy:
+    """Wraps a store's ``_attempt`` (its one call to the server): what was sent, how many
+    records came back; ``fail`` raises a server error instead of running a text it matches."""
+
+    def __init__(self, store, monkeypatch, fail=None):
+        self.real, self.sent, self.fail = store._attempt, [], fail
+        monkeypatch.setattr(store, "_attempt", self)
+
+    def __call__(self, cypher, params, write):
+        self.sent.append((cypher, None))  # None: refused
+        if self.fail and self.fail[0](cypher):
+            raise self.fail[1]()
+        records, summary, keys = self.real(cypher, params, write)
+        self.sent[-1] = (cypher, len(records))
+        return records, summary, keys
+
+    def wrapped(self) -> list[int | None]:
+        return [n for cypher, n in self.sent if cypher.startswith("CALL () {")]
+
+
+def _plain(store, cypher):
+    records, _, keys = store._execute(cypher)
+    return list(keys), [[neo4j_store._native(v) for v in r.values()] for r in records]
+
+
+def test_a_big_answer_comes_back_many_rows_to_a_record_in_order_and_converted(neo4j, monkeypatch):
+    # The driver's cost is per record: a read comes back CHUNK rows to a record, and must
+    # give what the plain query gives, in its order, temporal values as Python's.
+    load(neo4j, [str(EXAMPLE)])
+    monkeypatch.setattr(neo4j_store, "CHUNK", 5)
+    query = ("MATCH (st:Statement)-[:CITES]->(src:Source) RETURN st.id AS id, src.published_on AS published, "
+             "collect(src.published_on) AS days, [st.quote] AS quotes ORDER BY published DESC, id")
+    spy = _Spy(neo4j, monkeypatch)
+    keys, rows = neo4j.run(query, {})
+    assert (keys, rows) == _plain(neo4j, query)
+    assert len(rows) == 67 and spy.wrapped() == [14]  # 67 rows, 5 to a record
+    assert {type(r[1]) for r in rows} == {dt.date} and {type(d) for r in rows for d in r[2]} == {dt.date}
+    assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
+    # The columns of a text are read once (EXPLAIN), then kept.
+    assert sum(cypher.startswith("EXPLAIN") for cypher, _ in spy.sent) == 1
+    neo4j.run(query, {})
+    assert sum(cypher.startswith("EXPLAIN") for cypher, _ in spy.sent) == 1 and spy.wrapped() == [14, 14]
+    assert neo4j.run("MATCH (a:Actor {id: 'nobody'}) RETURN a.id AS id", {}) == (["id"], [])
+
+
+@pytest.mark.parametrize(("query", "keys", "rows", "tries"), [
+    # a column of an expression not named: not allowed inside CALL { }, so not wrapped
+    ("MATCH (a:Actor {id: 'gna'}) RETURN a.id, count(*)", ["a.id", "count(*)"], [["gna", 1]], []),
+    # named like a variable, but a literal: the wrapped text is refused, then the plain one runs
+    ("RETURN true", ["true"], [[True]], [None]),
+    # a text that stands alone but not inside CALL { }
+    ("MATCH (a:Actor {id: 'gna'}) RETURN a.id AS id;", ["id"], [["gna"]], [None]),
+])
+def test_a_read_that_cannot_be_wrapped_is_read_as_it_is(neo4j, monkeypatch, query, keys, rows, tries):
+    load(neo4j, [str(EXAMPLE)])
+    spy = _Spy(neo4j, monkeypatch)
+    assert neo4j.run(query, {}) == (keys, rows)
+    assert neo4j.run(query, {}) == (keys, rows)
+    assert spy.wrapped() == tries  # refused once, then never tried again
+
+
+def test_an_answer_too_big_for_the_servers_memory_at_once_is_streamed(neo4j, monkeypatch):
+    # A server with a transaction memory limit (db.memory.transaction.max) refuses to gather
+    # a whole answer that it could stream: simulated here with that error's code, once, not
+    # retried as transient errors are.
+    from neo4j.exceptions import Neo4jError
+
+    load(neo4j, [str(EXAMPLE)])
+    refused = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError", "The allocation of an extra 2.0 MiB "
+               "would use more than the limit 1.0 MiB (simulated)")
+    spy = _Spy(neo4j, monkeypatch, fail=(lambda cypher: cypher.startswith("CALL () {"),
+                                         lambda: Neo4jError._hydrate_neo4j(code=refused[0], message=refused[1])))
+    query = "MATCH (st:Statement) RETURN st.id AS id ORDER BY id"
+    keys, rows = neo4j.run(query, {})
+    assert (keys, rows) == _plain(neo4j, query) and len(rows) == 67
+    assert spy.wrapped() == [None]
+    neo4j.run(query, {})
+    assert spy.wrapped() == [None, None]  # tried again: the next answer may fit

@@ -98,8 +98,10 @@ def test_transient_errors_are_retried_quietly_and_a_bounded_number_of_times(neo4
             raise _deadlock()
         return real(cypher, params, write)
 
+    # A text that is not a pack query's (it starts with CALL) is sent as it is: one call each try.
+    query = "CALL { RETURN 1 AS one } RETURN one"
     monkeypatch.setattr(neo4j, "_attempt", twice_deadlocked)
-    assert neo4j.run("RETURN 1 AS one", {}) == (["one"], [[1]])
+    assert neo4j.run(query, {}) == (["one"], [[1]])
     assert calls["n"] == 3
 
     def always_deadlocked(cypher, params, write):
@@ -110,7 +112,7 @@ def test_transient_errors_are_retried_quietly_and_a_bounded_number_of_times(neo4
     monkeypatch.setattr(neo4j_store.time, "sleep", lambda seconds: None)  # the waits are not under test
     monkeypatch.setattr(neo4j, "_attempt", always_deadlocked)
     with pytest.raises(StoreError) as failed:
-        neo4j.run("RETURN 1 AS one", {})
+        neo4j.run(query, {})
     assert calls["n"] == neo4j_store.ATTEMPTS
     assert str(failed.value) == ("Neo4j refused the query: ForsetiClient[1] can't acquire ExclusiveLock (simulated) "
                                  f"(still failing after {neo4j_store.ATTEMPTS} tries)")
