@@ -6,6 +6,7 @@
 // The subject is the holder, the object the place.
 // include: _relation_columns
 MATCH (s:Actor)-[r:CONTROLS]->(o:Place)
-WHERE r.known <= $known_at AND ($place = '' OR o.id = $place)
+WHERE ($place = '' OR o.id = $place) AND
+// include: _in_period r=r
 // include: _resolved_rows
 ORDER BY object_name, start

@@ -3,6 +3,7 @@
 // param relation: relation = "" supports, opposes, mediates, controls or part_of; all if left out
 // include: _relation_columns
 MATCH (s:Actor)-[r]->(o)
-WHERE r.known <= $known_at AND ($relation = '' OR r.relation = $relation)
+WHERE ($relation = '' OR r.relation = $relation) AND
+// include: _in_period r=r
 // include: _resolved_rows
 ORDER BY relation, subject_name, object_name
