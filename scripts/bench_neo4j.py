@@ -10,22 +10,28 @@ Port 7687 (the development server) is refused unless ``--i-know-this-wipes`` is 
 
 Steps, in order:
  1. generate the synthetic JSONL with scripts/bench.py's seeded generator (cached);
- 2. wipe; ``load(store, [file])`` timed end to end and by phase (reading and checking,
+ 2. warm-up: the server-only ceilings of step 6 once on bare actors and sources, then wiped, so
+    that no timed step meets a cold JVM;
+ 3. the full ceiling: ``--statements`` statements made on the server, written by our
+    statement Cypher with two writers into bare actors and sources (the graph our load
+    starts from), then wiped: the denominator of the load's ratio;
+ 4. wipe; ``load(store, [file])`` timed end to end and by phase (reading and checking,
     entities, batches), every server call timed, Neo4j's own time read from the
     result summaries;
- 3. as-of queries on the loaded graph, in process through ``run_query``;
- 4. the server alone: the same statement Cypher fed ``--ceiling`` rows made on the
-    server (nothing read, checked, packed or sent), with one and with two writers, and
+ 5. once the server is idle again, as-of queries on the loaded graph, in process through
+    ``run_query``;
+ 6. the server alone on top of the loaded graph: ``--ceiling`` rows made on the server,
+    with one and with two writers, ids like ours, and two writers with sequential ids, and
     the Neo4j JVM's CPU time per statement (those statements are deleted afterwards);
- 5. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
+ 7. wipe; a naive loader (one auto-commit MERGE transaction per statement) on the
     first ``--naive`` statements, with the same constraints and indexes present;
- 6. the embedded store on the same file (a temporary one): loaded, then the same
+ 8. the embedded store on the same file (a temporary one): loaded, then the same
     whole-graph queries, in process, as many runs each.
 
 The ratios come first in the table, each from figures of this run: our Bolt load's rate
-over the server-only ceiling's (the better of one and two writers; issue 12's target is
-at least 0.8), and each whole-graph query on Neo4j over the same query on the embedded
-store (target: at most 2).
+over the full ceiling's (issue 12's target is at least 0.8; over the ceilings on top of
+the loaded graph too, for comparison), and each whole-graph query on Neo4j over the same
+query on the embedded store (target: at most 2).
 
 ``--batch N`` runs with ``allegiance.graph.neo4j_store.BATCH = N``; ``--profile`` also
 runs the load under cProfile (slower) and prints the top functions. See
@@ -176,6 +182,21 @@ def machine(uri: str, driver) -> dict[str, object]:
     except Exception as e:  # noqa: BLE001 - informative only
         info["server_memory"] = f"unknown ({type(e).__name__})"
     return info
+
+
+def settle(neo4j_pid: int | None, limit: float = 180.0) -> float | None:
+    """Wait until the Neo4j JVM is about idle (under 5% of a core over 3 s) after a load:
+    its checkpoint and collections would otherwise fall on the first queries timed
+    (Community has no db.checkpoint() to run first). Seconds waited, or None without a pid."""
+    if neo4j_pid is None:
+        return None
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        before = cpu_s(neo4j_pid)
+        time.sleep(3)
+        if before is None or (cpu_s(neo4j_pid) or 0) - before < 0.15:
+            break
+    return round(time.perf_counter() - start, 1)
 
 
 def wipe(driver, database: str | None) -> float:
@@ -412,8 +433,9 @@ def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, obj
 
 
 WHOLE_GRAPH = (("who_backs_whom_2010", "who-backs-whom", {}, "2010", 3),
+               ("relations_2010", "relations", {}, "2010", 3),
                ("timeline_one_actor", "timeline", {"actor": None}, None, 3),
-               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None, 1))
+               ("changes_2005_2010", "changes", {"from": "2005", "to": "2010"}, None, 3))
 
 
 def whole_graph(graph, pack, picks: list[str], timeout=None) -> dict[str, object]:
@@ -472,46 +494,62 @@ def embedded(args, data: Path) -> dict[str, object]:
 # -- 3b. the server's own ceiling --------------------------------------------------
 # Made-up statements with the generator's proportions: a quote of about 80 characters, a
 # start known to the month and an end known to the year; every ROW_FIELDS value is set.
+# Ids are shaped like the loader's content hashes: 20 characters, in no order, so that each
+# lands somewhere in the id constraint's and the edges' statement index, as ours do
+# (sequential ids, which append to one end of both indexes, let the same server write
+# 10-25% faster: docs/benchmarks-neo4j.md). Each run's statements are marked in `record`.
+HASHED_ID = ("right('000000000' + toString((i * 2654435761 + $seed) % 4294967296), 10) + "
+             "right('000000000' + toString((i * 40503 + $seed) % 1000000007), 10)")
+SEQUENTIAL_ID = "$prefix + toString(i)"
 CEILING_VALUES = {
-    "id": "$prefix + toString(i)", "subject": "sid", "relation": "'supports'", "object": "oid", "kind": "'weapons'",
+    "id": HASHED_ID, "subject": "sid", "relation": "'supports'", "object": "oid", "kind": "'weapons'",
     "start_date": "'2001-05'", "end_date": "'2003'", "on_date": "null", "source": "src",
     "quote": "'#' + toString(i) + ' according to officials the group received arms while fighters crossed the'",
     "confidence": "null", "claimed_by": "null", "negated": "false", "lo": "lo", "hi": "lo + 900", "known": "0",
-    "record": "null", "weight": "null", "lo_key": "lo * 4 + 1", "hi_key": "(lo + 900) * 4 + 2",
+    "record": "$prefix", "weight": "null", "lo_key": "lo * 4 + 1", "hi_key": "(lo + 900) * 4 + 2",
     "start_precision": "'month'", "end_precision": "'year'", "start": "date('2001-05-01')", "end": "date('2003-12-31')",
 }
 
 
-def ceiling_rows() -> str:
+def ceiling_rows(ids: str = HASHED_ID) -> str:
     from allegiance.graph.neo4j_store import ROW_FIELDS
 
+    values = {**CEILING_VALUES, "id": ids}
     return f"""UNWIND range($a, $b) AS i
 WITH i, 'a' + toString(1 + i % $actors) AS sid, 'a' + toString(1 + (i * 7 + 1) % $actors) AS oid,
      's' + toString(1 + i % $sources) AS src, 730000 + i % 9000 AS lo
-WITH [{", ".join(CEILING_VALUES[f] for f in ROW_FIELDS)}] AS row
+WITH [{", ".join(values[f] for f in ROW_FIELDS)}] AS row
 """
 
 
-def ceiling(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int) -> dict[str, object]:
+CEILING_RUNS = (("writers_1", 1, HASHED_ID), ("writers_2", 2, HASHED_ID), ("writers_2_sequential_ids", 2, SEQUENTIAL_ID))
+FULL_CEILING_RUNS = (("writers_2", 2, HASHED_ID),)  # as our load writes: two batches in flight
+
+
+def ceiling(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int, *, runs=CEILING_RUNS,
+            count: int | None = None, keep: bool = False) -> dict[str, object]:
     """The server alone: our statement Cypher (``statement_writes``, the body of every
     batch) fed rows made on the server, so nothing is read, checked, packed or sent.
-    Batches of ``BATCH`` rows, one transaction each, with one and with two writers at a time.
-    The statements written are deleted again afterwards."""
+    ``count`` (default ``--ceiling``) statements in batches of ``BATCH`` rows, one
+    transaction each, once for each of ``runs``: by default with one and with two writers at
+    a time (ids like ours), then two writers with sequential ids (the ceiling's ids before
+    2026-12-07, for comparison). The statements written are deleted again unless ``keep``."""
     from concurrent.futures import ThreadPoolExecutor
 
     import neo4j
 
     from allegiance.graph.neo4j_store import BATCH, statement_writes
 
-    cypher = ceiling_rows() + statement_writes("SUPPORTS", "Actor")
-    out: dict[str, object] = {"statements": args.ceiling, "batch": BATCH}
-    for writers in (1, 2):
-        prefix = f"ceiling-{writers}-{time.time_ns()}-"
-        starts = list(range(0, args.ceiling, BATCH))
+    count = count or args.ceiling
+    out: dict[str, object] = {"statements": count, "batch": BATCH}
+    for label, writers, ids in runs:
+        cypher = ceiling_rows(ids) + statement_writes("SUPPORTS", "Actor")
+        prefix, seed = f"ceiling-{label}-{time.time_ns()}-", time.time_ns() % 1_000_003
+        starts = list(range(0, count, BATCH))
 
-        def one(a: int, prefix: str = prefix) -> None:
-            driver.execute_query(cypher, {"a": a, "b": min(a + BATCH, args.ceiling) - 1, "prefix": prefix,
-                                          "actors": n_actors, "sources": n_sources, "exclusive": False},
+        def one(a: int, prefix: str = prefix, seed: int = seed, cypher: str = cypher) -> None:
+            driver.execute_query(cypher, {"a": a, "b": min(a + BATCH, count) - 1, "prefix": prefix,
+                                          "seed": seed, "actors": n_actors, "sources": n_sources, "exclusive": False},
                                  database_=args.database, routing_=neo4j.RoutingControl.WRITE)
 
         server0, t0 = cpu_s(neo4j_pid), time.perf_counter()
@@ -519,16 +557,36 @@ def ceiling(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int) 
             list(pool.map(one, starts))
         seconds = time.perf_counter() - t0
         server = None if neo4j_pid is None else cpu_s(neo4j_pid) - server0
-        out[f"writers_{writers}"] = {
-            "seconds": round(seconds, 2), "statements_per_s": round(args.ceiling / seconds),
+        out[label] = {
+            "seconds": round(seconds, 2), "statements_per_s": round(count / seconds),
             "server_cpu_s": None if server is None else round(server, 1),
-            "server_us_per_statement": None if server is None else round(server / args.ceiling * 1e6, 1)}
-        log(f"  ceiling, {writers} writer(s): {out[f'writers_{writers}']}")
+            "server_us_per_statement": None if server is None else round(server / count * 1e6, 1)}
+        log(f"  ceiling, {label}: {out[label]}")
+        if keep:
+            continue
         with driver.session(database=args.database) as session:
-            session.run("MATCH ()-[r:SUPPORTS]->() WHERE r.statement STARTS WITH $p "
+            session.run("MATCH (st:Statement) WHERE st.record = $p WITH st.id AS id "
+                        "MATCH ()-[r:SUPPORTS]->() WHERE r.statement = id "
                         "CALL { WITH r DELETE r } IN TRANSACTIONS OF 50000 ROWS", p=prefix).consume()
-            session.run("MATCH (st:Statement) WHERE st.id STARTS WITH $p "
+            session.run("MATCH (st:Statement) WHERE st.record = $p "
                         "CALL { WITH st DETACH DELETE st } IN TRANSACTIONS OF 10000 ROWS", p=prefix).consume()
+    return out
+
+
+def on_bare_graph(args, driver, neo4j_pid: int | None, n_actors: int, n_sources: int, *, runs,
+                  count: int) -> dict[str, object]:
+    """``ceiling`` on an empty graph of bare actors and sources (the ids the generator uses,
+    with the store's constraints and indexes), wiped afterwards: the state our load starts
+    from. Opening a writable store makes the constraints and indexes: on a new server,
+    without the id index, every batch would scan the actors."""
+    from allegiance.graph.neo4j_store import Neo4jStore
+
+    Neo4jStore(args.uri, args.user, args.password, args.database, driver=driver).close()  # leaves our driver open
+    with driver.session(database=args.database) as session:
+        session.run("UNWIND range(1, $n) AS i CREATE (:Actor {id: 'a' + toString(i)})", n=n_actors).consume()
+        session.run("UNWIND range(1, $n) AS i CREATE (:Source {id: 's' + toString(i)})", n=n_sources).consume()
+    out = ceiling(args, driver, neo4j_pid, n_actors, n_sources, runs=runs, count=count, keep=True)
+    out["wipe_after_s"] = wipe(driver, args.database)
     return out
 
 
@@ -587,9 +645,14 @@ def ratios(r: dict) -> dict[str, float]:
     store's."""
     out: dict[str, float] = {}
     ce, ours = r.get("ceiling"), r.get("ours")
+    if r.get("pairs"):
+        out["load_vs_ceiling"] = round(statistics.median(p["ratio"] for p in r["pairs"]), 2)
     if ce and ours:
         best = max(ce[f"writers_{w}"]["statements_per_s"] for w in (1, 2))
-        out["load_vs_ceiling"] = round(ours["statements_per_s"] / best, 2)
+        out["load_vs_ceiling_on_top"] = round(ours["statements_per_s"] / best, 2)
+        if "writers_2_sequential_ids" in ce:
+            out["load_vs_ceiling_sequential_ids"] = round(
+                ours["statements_per_s"] / ce["writers_2_sequential_ids"]["statements_per_s"], 2)
     q, e = r.get("queries"), r.get("embedded")
     for label, *_ in WHOLE_GRAPH if q and e else ():
         if label == "timeline_one_actor":
@@ -614,11 +677,20 @@ def table(r: dict) -> str:
     if rs:
         lines.append("ratios, this run (issue 12's targets)")
         if "load_vs_ceiling" in rs:
-            ce = r["ceiling"]
-            best = max(ce[f"writers_{w}"]["statements_per_s"] for w in (1, 2))
+            pairs = r["pairs"]
             row("Bolt load / server-only ceiling", f"{rs['load_vs_ceiling']:.2f} x",
-                f"{verdict(rs['load_vs_ceiling'] >= 0.8)} (>= 0.8): {r['ours']['statements_per_s']:,}/s "
-                f"against {best:,}/s")
+                f"{verdict(rs['load_vs_ceiling'] >= 0.8)} (>= 0.8): the same count into the same bare graph, "
+                f"{'median of ' + str(len(pairs)) + ' pairs' if len(pairs) > 1 else 'one pair'}")
+            for i, p in enumerate(pairs, 1):
+                row(f"  pair {i}", f"{p['ratio']:.2f} x", f"{p['ours_per_s']:,}/s against {p['ceiling_per_s']:,}/s")
+        ce = r.get("ceiling")
+        if "load_vs_ceiling_on_top" in rs:
+            best = max(ce[f"writers_{w}"]["statements_per_s"] for w in (1, 2))
+            row("  against the ceiling on top of the loaded graph", f"{rs['load_vs_ceiling_on_top']:.2f} x",
+                f"{best:,}/s ({ce['statements']:,}, the better of 1 and 2 writers; not the target's)")
+        if "load_vs_ceiling_sequential_ids" in rs:
+            row("  against that ceiling with sequential ids", f"{rs['load_vs_ceiling_sequential_ids']:.2f} x",
+                f"{ce['writers_2_sequential_ids']['statements_per_s']:,}/s (2 writers; not the target's)")
         for label, name, *_ in WHOLE_GRAPH:
             key = f"{label}_neo4j_vs_embedded"
             if key in rs:
@@ -659,8 +731,11 @@ def table(r: dict) -> str:
                           ("backers_all_time", "backers, no as_of"), ("backers_cypher_only", "  Cypher only (as_of)")):
             row(name, f"{q[key]['median_ms']:.1f} / {q[key]['p95_ms']:.1f} ms", "median / p95")
         for key, name in (("who_backs_whom_2010", "who-backs-whom --as-of 2010"),
+                          ("relations_2010", "relations --as-of 2010"),
                           ("timeline_one_actor", "timeline, one actor"), ("changes_2005_2010", "changes 2005 -> 2010")):
-            s = q[key]
+            s = q.get(key)
+            if s is None:
+                continue
             if "error" in s:
                 row(name, f"FAILED after {s['failed_after_ms'] / 1000:,.0f} s", s["error"][:60])
             else:
@@ -668,12 +743,21 @@ def table(r: dict) -> str:
         row("Python peak RSS after queries", f"{q['python_peak_rss_mib']:,} MiB")
         if q.get("neo4j_rss"):
             row("Neo4j JVM RSS after queries (peak)", f"{q['neo4j_rss']['rss_mib']:,} ({q['neo4j_rss']['peak_rss_mib']:,}) MiB")
+    full = r.get("ceiling_full")
+    if full:
+        x = full["writers_2"]
+        cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
+        row(f"server alone, {full['statements']:,} into bare actors and sources, 2 writers",
+            f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
     ce = r.get("ceiling")
     if ce:
-        for w in (1, 2):
-            x = ce[f"writers_{w}"]
+        for label, writers, ids in CEILING_RUNS:
+            x = ce.get(label)
+            if not x:
+                continue
             cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
-            row(f"server alone, {ce['statements']:,} made on the server, {w} writer(s)",
+            shape = "sequential ids" if ids == SEQUENTIAL_ID else "ids like ours"
+            row(f"server alone, {ce['statements']:,} made there, {writers} writer(s), {shape}",
                 f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
     nv = r.get("naive")
     if nv:
@@ -705,10 +789,16 @@ def main() -> None:
                     "running transaction: another reason to use a server of its own).")
     ap.add_argument("--ceiling", type=int, default=100_000,
                     help="Statements for the server-only ceiling step (0: skip).")
+    ap.add_argument("--pairs", type=int, default=1, help="Run the full ceiling and our load this many times in "
+                    "turn; the load's ratio is the median of theirs (the last load's graph is queried).")
     ap.add_argument("--profile", action="store_true", help="Run our load under cProfile and print the top.")
-    ap.add_argument("--steps", default="load,queries,ceiling,naive,embedded",
-                    help="Comma-separated subset of load,queries,ceiling,naive,embedded (queries and "
-                    "ceiling need a loaded graph; embedded loads the same file into a temporary embedded store).")
+    ap.add_argument("--steps", default="warmup,ceiling_full,load,queries,ceiling,naive,embedded",
+                    help="Comma-separated subset of warmup,ceiling_full,load,queries,ceiling,naive,embedded, run "
+                    "in that order (warmup runs the ceilings once on bare actors and sources, then wipes, so "
+                    "that no timed step meets a cold JVM; ceiling_full writes --statements server-made "
+                    "statements into the same bare graph our load starts from, the ratio's denominator; "
+                    "queries and ceiling need a loaded graph, ceiling adds --ceiling statements on top of it; "
+                    "embedded loads the same file into a temporary embedded store).")
     ap.add_argument("--json", metavar="FILE", help="Also write every figure as JSON to FILE "
                     "(merged into FILE when it exists, so steps can be run separately).")
     ap.add_argument("--i-know-this-wipes", action="store_true",
@@ -744,26 +834,52 @@ def main() -> None:
     r["jsonl_mib"] = round(data.stat().st_size / 2**20, 1)
 
     steps = set(args.steps.split(","))
-    if "load" in steps:
-        log("wiping ...")
-        r["wipe_s"] = wipe(driver, args.database)
-        log(f"  {r['wipe_s']} s\nour loader ...")
-        r["ours"] = our_load(args, data, args.statements, neo4j_pid)
-        log("  " + json.dumps({k: v for k, v in r["ours"].items() if k != "profile"}))
-        if args.profile:
-            print(r["ours"]["profile"])
+    n_actors, n_sources = r["data"]["actors"], r["data"]["sources"]
+    if args.ceiling and "warmup" in steps:
+        # The JIT warmed before anything is timed: without this the first step alone pays for
+        # it (at 100k our load cost 448 us of Neo4j CPU per statement against a later
+        # ceiling's 160 us), and a ratio would measure the order of the steps.
+        log(f"warming the JVM: the ceilings' {args.ceiling:,} statements on bare actors and sources, then wiped ...")
+        log(f"  {wipe(driver, args.database)} s to wipe first")
+        r["ceiling_cold"] = on_bare_graph(args, driver, neo4j_pid, n_actors, n_sources, runs=CEILING_RUNS,
+                                          count=args.ceiling)
+    # The full ceiling and our load, --pairs times in turn: the server's CPU per statement
+    # moves by 15% or more between identical runs here, so one pair's ratio is one sample.
+    r["pairs"] = []
+    for pair in range(1, args.pairs + 1):
+        if "ceiling_full" in steps:
+            log(f"[pair {pair}/{args.pairs}] the server alone, {args.statements:,} statements made on the server "
+                "into a graph of bare actors and sources (what our load writes into), then wiped ...")
+            log(f"  {wipe(driver, args.database)} s to wipe first")
+            r["ceiling_full"] = on_bare_graph(args, driver, neo4j_pid, n_actors, n_sources, runs=FULL_CEILING_RUNS,
+                                              count=args.statements)
+        if "load" in steps:
+            log(f"[pair {pair}/{args.pairs}] wiping ...")
+            r["wipe_s"] = wipe(driver, args.database)
+            log(f"  {r['wipe_s']} s\nour loader ...")
+            r["ours"] = our_load(args, data, args.statements, neo4j_pid)
+            log("  " + json.dumps({k: v for k, v in r["ours"].items() if k != "profile"}))
+            if args.profile:
+                print(r["ours"]["profile"])
+        if "ceiling_full" in steps and "load" in steps:
+            ours, ceiling_rate = r["ours"]["statements_per_s"], r["ceiling_full"]["writers_2"]["statements_per_s"]
+            r["pairs"].append({"ours_per_s": ours, "ceiling_per_s": ceiling_rate, "ratio": round(ours / ceiling_rate, 3),
+                               "ours_cpu_us": r["ours"]["cpu_whole_load"],
+                               "ceiling_server_us": r["ceiling_full"]["writers_2"]["server_us_per_statement"]})
+            log(f"  pair {pair}: {ours:,}/s against {ceiling_rate:,}/s, {ours / ceiling_rate:.2f}x")
     r["graph"] = graph_counts(driver, args.database)
     if "load" in steps:
         r["graph_after_load"] = r["graph"]
     log(f"  graph: {r['graph']}")
 
     if args.queries and "queries" in steps:
-        log("queries ...")
+        r["settled_before_queries_s"] = settle(neo4j_pid)
+        log(f"queries (the server idle after {r['settled_before_queries_s']} s) ...")
         r["queries"] = queries(args, driver, args.actors, neo4j_pid)
 
     if args.ceiling and "ceiling" in steps:
         log(f"the server alone, {args.ceiling:,} statements made on the server ...")
-        r["ceiling"] = ceiling(args, driver, neo4j_pid, r["data"]["actors"], r["data"]["sources"])
+        r["ceiling"] = ceiling(args, driver, neo4j_pid, n_actors, n_sources)
 
     if args.naive and "naive" in steps:
         log("wiping for the naive loader ...")
