@@ -313,3 +313,21 @@ def test_an_answer_too_big_for_the_servers_memory_at_once_is_streamed(neo4j, mon
     assert spy.wrapped() == [None]
     neo4j.run(query, {})
     assert spy.wrapped() == [None, None]  # tried again: the next answer may fit
+
+
+@pytest.mark.parametrize(("text", "wrapped"), [
+    ("// name: x\n// include: y\nMATCH (n) RETURN n.id AS id", True),
+    ("  /* a */ // b\n  with 1 AS x RETURN x", True),
+    ("\n\nOPTIONAL MATCH (n) RETURN n AS n", True),
+    ("CALL db.labels() YIELD label RETURN label", False),
+    ("SHOW INDEXES", False),
+    ("MATCHES", False),
+    # Untrusted text: no run of slashes, spaces or comments makes the check backtrack
+    # (written with plain quantifiers, each 4 more slashes took 4 times as long).
+    ("/" * 200_000 + "x", False),
+    (" " * 200_000 + "x", False),
+    ("/*" * 100_000 + "x", False),
+    ("// x\n" * 50_000 + "RETURN 1 AS one", True),
+])
+def test_only_a_text_that_starts_as_a_pack_query_is_wrapped(text, wrapped):
+    assert bool(neo4j_store._CHUNKED.match(text)) is wrapped
