@@ -236,11 +236,10 @@ def raw_engine(store: Path, out: Path, whole_graph: bool) -> dict[str, object]:
                      f"TO {copy_source(str(path))} (header=false)")
         tables[table] = (f"CREATE NODE TABLE {table}({columns})", path)
     for rtype in relation_types().values():
-        target = "Place" if rtype.object == "place" else "Actor"
         path = folder / f"{rtype.label}.csv"
-        conn.execute(f"COPY (MATCH (a:Actor)-[r:{rtype.label}]->(b:{target}) RETURN a.id, b.id, "
+        conn.execute(f"COPY (MATCH (a:Actor)-[r:{rtype.label}]->(b:{rtype.object_label}) RETURN a.id, b.id, "
                      f"{', '.join('r.' + f for f in EDGE_FIELDS)}) TO {copy_source(str(path))} (header=false)")
-        tables[rtype.label] = (f"CREATE REL TABLE {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})", path)
+        tables[rtype.label] = (f"CREATE REL TABLE {rtype.label}(FROM Actor TO {rtype.object_label}, {EDGE_COLUMNS})", path)
     figures: dict[str, object] = {"csv_mib": round(sum(p.stat().st_size for _, p in tables.values()) / 2**20, 1)}
 
     fresh = ladybug.Database(str(folder / "raw.db"))

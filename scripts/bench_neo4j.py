@@ -743,22 +743,18 @@ def table(r: dict) -> str:
         row("Python peak RSS after queries", f"{q['python_peak_rss_mib']:,} MiB")
         if q.get("neo4j_rss"):
             row("Neo4j JVM RSS after queries (peak)", f"{q['neo4j_rss']['rss_mib']:,} ({q['neo4j_rss']['peak_rss_mib']:,}) MiB")
+    def ceiling_row(name: str, x: dict) -> None:
+        cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
+        row(name, f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
+
     full = r.get("ceiling_full")
     if full:
-        x = full["writers_2"]
-        cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
-        row(f"server alone, {full['statements']:,} into bare actors and sources, 2 writers",
-            f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
+        ceiling_row(f"server alone, {full['statements']:,} into bare actors and sources, 2 writers", full["writers_2"])
     ce = r.get("ceiling")
-    if ce:
-        for label, writers, ids in CEILING_RUNS:
-            x = ce.get(label)
-            if not x:
-                continue
-            cpu = f", {x['server_us_per_statement']:.0f} us CPU each" if x["server_us_per_statement"] else ""
+    for label, writers, ids in CEILING_RUNS if ce else ():
+        if label in ce:
             shape = "sequential ids" if ids == SEQUENTIAL_ID else "ids like ours"
-            row(f"server alone, {ce['statements']:,} made there, {writers} writer(s), {shape}",
-                f"{x['statements_per_s']:,}/s", f"{x['seconds']:.1f} s{cpu}")
+            ceiling_row(f"server alone, {ce['statements']:,} made there, {writers} writer(s), {shape}", ce[label])
     nv = r.get("naive")
     if nv:
         row(f"naive loader, first {nv['statements']:,} statements", f"{nv['seconds']:.1f} s")

@@ -242,6 +242,7 @@ class _Spy:
     def __init__(self, store, monkeypatch, fail=None):
         self.real, self.sent, self.fail = store._attempt, [], fail
         monkeypatch.setattr(store, "_attempt", self)
+        monkeypatch.setattr(neo4j_store, "_COLUMNS", {})  # what earlier tests read is not kept
 
     def __call__(self, cypher, params, write):
         self.sent.append((cypher, None))  # None: refused

@@ -36,7 +36,7 @@ from allegiance.graph.rows import (
     scoped_to_json,
     statement_from_row,
 )
-from allegiance.graph.spool import ARROW_TYPES, ParquetSpool, arrow_batch, copy_source
+from allegiance.graph.spool import ParquetSpool, arrow_batch, arrow_type, by_relation, copy_source
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _columns(table: str) -> list[tuple[str, str]]:
 def _schema(table: str) -> pa.Schema:
     import pyarrow as pa
 
-    return pa.schema([(name, getattr(pa, ARROW_TYPES[kind])()) for name, kind in _columns(table)])
+    return pa.schema([(name, arrow_type(kind)) for name, kind in _columns(table)])
 
 
 MIN_POOL_MB = 64  # below this LadybugDB runs out of cache loading even the example
@@ -257,8 +257,7 @@ class EmbeddedStore(GraphStore):
         for table, columns in NODE_TABLES.items():
             conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({columns})")
         for rtype in relation_types().values():
-            target = "Place" if rtype.object == "place" else "Actor"
-            conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {target}, {EDGE_COLUMNS})")
+            conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rtype.label}(FROM Actor TO {rtype.object_label}, {EDGE_COLUMNS})")
             self._tables.add(rtype.label)
         conn.execute("MERGE (m:Meta {key: 'schema'}) SET m.value = $v", {"v": SCHEMA_VERSION})
 
@@ -423,7 +422,7 @@ class EmbeddedStore(GraphStore):
         by_label: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for s in statements:
             rtype = types[s.relation]
-            by_label.setdefault((rtype.label, "Place" if rtype.object == "place" else "Actor"), []).append(
+            by_label.setdefault((rtype.label, rtype.object_label), []).append(
                 {"id": s.id, "subject": s.subject, "object": s.object, "confidence": s.confidence, "weight": s.weight})
         # CAST: a column of nulls in $rows is typed STRING, which LadybugDB will not assign
         values = "confidence = CAST(row.confidence AS DOUBLE), {0}.weight = CAST(row.weight AS INT64)"
@@ -462,15 +461,12 @@ class _Writer(StoreWriter):
     def add_columns(self, table: pa.Table) -> None:
         """Spool new statements: their nodes, and for each relation type their edges."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if not table.num_rows:
             return
         self.spool.write("Statement", table.select(list(STATEMENT_FIELDS)))
-        names = pc.unique(table["relation"]).to_pylist()
-        for name in names:
+        for name, part in by_relation(table):
             rtype = self.types[name]
-            part = table.filter(pc.equal(table["relation"], name)) if len(names) > 1 else table
             columns = [part["subject"], part["object"]] + [
                 pa.array([rtype.exclusive] * part.num_rows, pa.bool_()) if f == "exclusive"
                 else part["id" if f == "statement" else f] for f in EDGE_FIELDS]

@@ -42,7 +42,7 @@ from allegiance.graph.rows import (
     scoped_to_json,
     statement_from_row,
 )
-from allegiance.graph.spool import ParquetSpool
+from allegiance.graph.spool import ParquetSpool, by_relation
 from allegiance.model import Actor, Known, PartialDate, Place, Source, Statement, relation_types
 from allegiance.model.partial_date import BOUND_SCALE, OPEN_END, PRECISIONS, UNKNOWN_START
 
@@ -104,11 +104,13 @@ CHUNK = 2_000  # rows to a record
 _COLUMNS: dict[str, list[str] | None] = {}  # of the texts read lately (``_columns``)
 _UNREAD: Any = object()
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# What sends a chunked read back to the plain one: the wrapping refused (a text that
-# stands alone but not inside CALL () { }, such as one ending in ';', or a server older than
-# 5.23), or the whole answer
-# not fitting the server's transaction memory at once, which a stream of rows may.
-_UNCHUNKED = ("Neo.ClientError.Statement.SyntaxError", "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+# What sends a chunked read back to the plain one: the wrapping refused (a text that stands
+# alone but not inside CALL () { }, such as one ending in ';', or a server older than 5.23),
+# or the whole answer not fitting the server's transaction memory at once, which a stream
+# of rows may.
+_REFUSED_WRAP = "Neo.ClientError.Statement.SyntaxError"
+_OUT_OF_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+_UNCHUNKED = (_REFUSED_WRAP, _OUT_OF_MEMORY)
 
 
 class _Conflict(StoreError):
@@ -289,6 +291,10 @@ class Neo4jStore(GraphStore):
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         if not write and _CHUNKED.match(cypher):
             return self._read(cypher, params)
+        return self._plain(cypher, params, write)
+
+    def _plain(self, cypher: str, params: dict[str, Any], write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Columns and rows of the query as it is, a record a row."""
         records, _, keys = self._execute(cypher, params, write=write)
         return list(keys), _natives([r.values() for r in records])
 
@@ -304,10 +310,9 @@ class Neo4jStore(GraphStore):
                 code = getattr(e.__cause__, "code", None)
                 if code not in _UNCHUNKED:
                     raise
-                if code == _UNCHUNKED[0]:
+                if code == _REFUSED_WRAP:
                     _COLUMNS[cypher] = None  # the text cannot be wrapped: not tried again
-        records, _, columns = self._execute(cypher, params)
-        return list(columns), _natives([r.values() for r in records])
+        return self._plain(cypher, params)
 
     def _columns(self, cypher: str, params: dict[str, Any]) -> list[str] | None:
         """The columns of a query that can be wrapped (``_chunked``), or None. Read from its
@@ -427,7 +432,7 @@ class Neo4jStore(GraphStore):
                 for rtype in relation_types().values():
                     if rtype.label not in spool.names():
                         continue
-                    key = (rtype.label, "Place" if rtype.object == "place" else "Actor", rtype.exclusive)
+                    key = (rtype.label, rtype.object_label, rtype.exclusive)
                     for batch in pq.ParquetFile(spool.path(rtype.label)).iter_batches(batch_size=BATCH):
                         rows = batch_rows(batch)
                         while len(running) >= WRITERS:
@@ -472,13 +477,9 @@ class _Writer(StoreWriter):
         self.used: set[str] = set()  # the relation types and kinds the statements use
 
     def add_columns(self, table: pa.Table) -> None:
-        import pyarrow.compute as pc
-
         if not table.num_rows:
             return
-        names = pc.unique(table["relation"]).to_pylist()
-        for name in names:
-            part = table.filter(pc.equal(table["relation"], name)) if len(names) > 1 else table
+        for name, part in by_relation(table):
             self.spool.write(self.types[name].label, part)
         self.new += table.num_rows
         vocabulary_memory.used_columns(table, self.used)

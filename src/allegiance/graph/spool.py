@@ -37,20 +37,21 @@ MAX_AGE = 24 * 3600  # seconds: a folder nobody vouches for is left alone for a 
 
 
 # The Arrow type of each of LadybugDB's type names in FIELD_TYPES (text is STRING).
-ARROW_TYPES = {"STRING": "string", "DOUBLE": "float64", "INT64": "int64", "BOOLEAN": "bool_"}
+_ARROW_TYPES = {"STRING": "string", "DOUBLE": "float64", "INT64": "int64", "BOOLEAN": "bool_"}
 
 
-def arrow_type(field: str) -> pa.DataType:
+def arrow_type(kind: str) -> pa.DataType:
+    """The Arrow type of a LadybugDB type name (``STRING``, ``INT64``, ...)."""
     import pyarrow as pa
 
-    return getattr(pa, ARROW_TYPES[FIELD_TYPES.get(field, "STRING")])()
+    return getattr(pa, _ARROW_TYPES[kind])()
 
 
 def spool_schema() -> pa.Schema:
     """The columns a load spools (``SPOOL_FIELDS``), typed as the stores hold them."""
     import pyarrow as pa
 
-    return pa.schema([(f, arrow_type(f)) for f in SPOOL_FIELDS])
+    return pa.schema([(f, arrow_type(FIELD_TYPES.get(f, "STRING"))) for f in SPOOL_FIELDS])
 
 
 def arrow_batch(schema: pa.Schema, rows: Sequence[tuple[Any, ...]]) -> pa.RecordBatch:
@@ -67,6 +68,16 @@ def spool_table(rows: Sequence[tuple[Statement, int]]) -> pa.Table:
     import pyarrow as pa
 
     return pa.Table.from_batches([arrow_batch(spool_schema(), [spool_values(s, known) for s, known in rows])])
+
+
+def by_relation(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """Each relation type a table of statements names, with its statements (the table itself
+    when it names one)."""
+    import pyarrow.compute as pc
+
+    names = pc.unique(table["relation"]).to_pylist()
+    for name in names:
+        yield name, table.filter(pc.equal(table["relation"], name)) if len(names) > 1 else table
 
 
 class ParquetSpool:

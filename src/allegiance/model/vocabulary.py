@@ -73,6 +73,11 @@ class RelationType:
     phrase: str = ""  # "from {subject} to {object}": how a dataset's quote says who did what to whom
     sign: int = 0  # 1 a positive tie, -1 a negative one, 0 not a signed tie (the analyses read it)
 
+    @property
+    def object_label(self) -> str:
+        """The graph label of its objects' nodes."""
+        return "Place" if self.object == "place" else "Actor"
+
 
 def _relation_type(data: object, origin: str, base: RelationType | None = None) -> RelationType:
     """A declaration checked key by key; with ``base``, a layer over a type declared earlier."""
