@@ -332,3 +332,20 @@ def test_an_answer_too_big_for_the_servers_memory_at_once_is_streamed(neo4j, mon
 ])
 def test_only_a_text_that_starts_as_a_pack_query_is_wrapped(text, wrapped):
     assert bool(neo4j_store._CHUNKED.match(text)) is wrapped
+
+
+def test_only_answers_that_hold_temporal_values_are_converted():
+    # _natives returns the rows as they are when no cell, and nothing a list holds, is a
+    # driver temporal value; otherwise every cell is Python's own, wherever the value is.
+    from neo4j.time import Date, DateTime
+
+    plain = [["a", 1, 2.5, True, None, {"k": 1}, ["x", None], []], ["b", 2, None, False, "t", None, None, [3]]]
+    assert neo4j_store._natives(plain) is plain and neo4j_store._natives([]) == []
+    day, moment = Date(2020, 5, 18), DateTime(2020, 5, 18, 12, 30)
+    for where in (0, 4, 7):
+        for value, native in ((day, dt.date(2020, 5, 18)), (moment, dt.datetime(2020, 5, 18, 12, 30))):
+            for cell, expected in ((value, native), ([None, value], [None, native]), ([[value]], [[native]])):
+                rows = [[*row[:where], cell, *row[where + 1:]] for row in plain]
+                converted = neo4j_store._natives(rows)
+                assert converted is not rows and [row[where] for row in converted] == [expected, expected]
+                assert all(type(v) not in (Date, DateTime) for row in converted for v in row)

@@ -28,6 +28,7 @@ import random
 import re
 import time
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
@@ -127,14 +128,18 @@ def _native(value: Any) -> Any:
 
 
 def _natives(rows: list[list[Any]]) -> list[list[Any]]:
-    """``rows`` with every cell ``_native``. Most answers hold nothing to convert: one pass
-    over the types of the cells and of what their lists hold tells, and then the rows are
-    returned as they are (cell by cell, 0.8 s of a whole answer at 1M statements)."""
-    cells = {type(v) for row in rows for v in row}
-    if cells <= _KEPT | {list} and (list not in cells or {
-            type(x) for row in rows for v in row if type(v) is list for x in v} <= _KEPT):
-        return rows
-    return [[_native(v) for v in row] for row in rows]
+    """``rows`` with every cell ``_native``. Most answers hold nothing to convert: the types
+    of each column's cells, and of what its lists hold, tell, and then the rows are returned
+    as they are (cell by cell took 0.8 s of a whole answer at 1M statements; a set of the
+    types built in Python, 1.0 s of `changes`; by ``map``, a tenth of that)."""
+    for column in zip(*rows, strict=True):
+        cells = set(map(type, column))
+        if cells <= _KEPT:
+            continue
+        # A column of lists (and nulls): what the lists hold, or the slow way for any other mix.
+        if not cells <= {list, type(None)} or not set(map(type, chain.from_iterable(filter(None, column)))) <= _KEPT:
+            return [[_native(v) for v in row] for row in rows]
+    return rows
 
 
 def _chunked(cypher: str, keys: list[str]) -> str:

@@ -6,8 +6,10 @@ export` and most generators write) is parsed by Arrow's JSON reader. Each check 
 row-by-row path (``Assembler.relation``, ``dates``, ``kind``, ``source``, ``_resolve``,
 ``Record.text``/``number``/``flag``/``whole``) then runs once for each distinct value of
 its column (or combination of columns), on a record holding just those values, and the
-results are mapped back onto the rows; only the content id (``statement_id``) is computed
-row by row. The declarations go through the row-by-row path.
+results are mapped back onto the rows. The content ids' texts are joined by Arrow and
+hashed row by row (``statement_ids``); the quotes, nearly all distinct, are checked only
+where Arrow finds one that ``Record.text`` might change. The declarations go through the
+row-by-row path.
 
 Anything else is handed back (``None``) before a statement is made, and the file is read
 row by row, which words every error with its line and field: escapes, nulls, control
@@ -35,7 +37,7 @@ from allegiance.loaders.json_loader import Refused, check_depth
 from allegiance.loaders.jsonl import ROW_ID, read_lines
 from allegiance.loaders.records import FIELDS, KINDS, Record, plain_text
 from allegiance.model import relation_types
-from allegiance.model.entities import statement_id
+from allegiance.model.entities import statement_ids
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -58,6 +60,11 @@ _STATEMENT_KEYS = frozenset(FIELDS["statement"]) | {ROW_ID}
 # read as timestamps (the declarations are read from the text, but a type Arrow infers in
 # one block and refuses in the next would send the file row by row).
 _DECLARED_TEXT = ("id", "name", "type", "country", "title", "publisher", "url", "published")
+# A text that Record.text might change (see plain_text), in RE2's syntax: empty, or with a
+# first or last character that Python may count as a space (ASCII's, or any outside ASCII).
+# The rest are plain for sure; the few found are checked by plain_text itself.
+_EDGE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]|[^\x00-\x7f]"
+_MAYBE_CHANGED = f"^(?:$|{_EDGE})|(?:{_EDGE})$"
 
 
 def _schema() -> pa.Schema:
@@ -212,31 +219,37 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     columns["weight"] = spread(found, at, days)
     found, at = once((ROW_ID,), lambda r, ref: Record("statement", {"record": ref}, r.file, r.where).text("record"))
     columns["record"] = spread(found, at, strings)
-    # Quotes are nearly all distinct: Record.text only for those it would change.
-    quotes, at = distinct("quote")
-    found = [q if q is None or plain_text(q) else Record("statement", {"quote": q}, name, "").text("quote")
-             for (q,) in quotes]
-    columns["quote"] = quote = spread(found, at, strings)
+    # Quotes are nearly all distinct: Record.text only for those Arrow finds it might change.
+    quote = column("quote")
+    odd = pc.indices_nonzero(pc.fill_null(pc.match_substring_regex(quote, _MAYBE_CHANGED), False)).to_pylist()
+    if odd:
+        quotes = quote.to_pylist()
+        for i in odd:
+            if not plain_text(quotes[i]):
+                quotes[i] = Record("statement", {"quote": quotes[i]}, name, "").text("quote")
+        quote = pa.array(quotes, strings)
+    columns["quote"] = quote
     if pc.any(pc.equal(subject, object_)).as_py():
         raise _Declined  # an actor's relation to itself: worded row by row
 
     # Undirected relations: the smaller id first (assemble.ends, for each row that needs it).
-    a, b = subject.to_pylist(), object_.to_pylist()
-    for i in pc.indices_nonzero(pc.and_(undirected, pc.less(object_, subject))).to_pylist():
-        a[i], b[i] = assemble.ends(relation_types()[relation[i].as_py()], a[i], b[i])
+    turned = pc.indices_nonzero(pc.and_(undirected, pc.less(object_, subject))).to_pylist()
+    if turned:
+        a, b = subject.to_pylist(), object_.to_pylist()
+        for i in turned:
+            a[i], b[i] = assemble.ends(relation_types()[relation[i].as_py()], a[i], b[i])
+        subject, object_ = pa.array(a, strings), pa.array(b, strings)
     stored = assembler.stored
-    ids = []
-    for parts in zip(a, relation.to_pylist(), b, kind.to_pylist(), *(columns[f].to_pylist() for f in (
-            "start_date", "end_date", "on_date", "source")), quote.to_pylist(), columns["claimed_by"].to_pylist(),
-            columns["negated"].to_pylist(), columns["record"].to_pylist(), strict=True):
-        ids.append(statement_id(*parts))
+    ids = statement_ids([subject, relation, object_, kind, *(columns[f] for f in (
+        "start_date", "end_date", "on_date", "source")), quote, columns["claimed_by"]],
+        columns["negated"], columns["record"])
     if stored:
         # A statement the store holds, given as it holds it, is skipped by the writer (a
         # reload); given with another confidence or weight, the row-by-row path restates it.
         given = zip(ids, columns["confidence"].to_pylist(), columns["weight"].to_pylist(), strict=True)
         if any(i in stored and (stored[i] != (c, w) or i in assembler.restated) for i, c, w in given):
             raise _Declined
-    columns.update({"id": pa.array(ids, strings), "subject": pa.array(a, strings), "object": pa.array(b, strings),
+    columns.update({"id": pa.array(ids, strings), "subject": subject, "object": object_,
                     "relation": relation, "kind": kind, "known": pa.array([0] * n, days)})
     from allegiance.graph.spool import spool_schema
 
