@@ -280,7 +280,12 @@ class Assembler:
 
     @staticmethod
     def dates(record: Record) -> tuple[PartialDate | None, PartialDate | None, PartialDate | None]:
-        start, end, on = record.date("start"), record.date("end"), record.date("on")
+        return Assembler.dated(record, record.date("start"), record.date("end"), record.date("on"))
+
+    @staticmethod
+    def dated(record: Record, start: PartialDate | None, end: PartialDate | None,
+              on: PartialDate | None) -> tuple[PartialDate | None, PartialDate | None, PartialDate | None]:
+        """The rule on a statement's three dates, each read already (``Record.date``)."""
         if on is not None and (start is not None or end is not None):
             raise record.error("give either on, or start and/or end, not both", field="on")
         if start is not None and end is not None and start.lo > end.hi:

@@ -177,12 +177,16 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
             parts.append(e.dictionary.take(pa.array(digit)).to_pylist())
         return list(zip(*reversed(parts), strict=True)), combined.indices
 
-    def once(fields: tuple[str, ...], check: Callable[..., Any]) -> tuple[list[Any], pa.Array]:
-        """``check(record, *values)`` for each distinct combination of ``fields``, on a record
+    def checked(fields: tuple[str, ...], combos: list[tuple[Any, ...]], check: Callable[..., Any]) -> list[Any]:
+        """``check(record, *values)`` for each combination of values of ``fields``, on a record
         holding just those (where does not matter: a refusal sends the file row by row)."""
-        combos, indices = distinct(*fields)
         return [check(Record("statement", {f: v for f, v in zip(fields, combo, strict=True) if v is not None}, name,
-                             f"line {first_line + 1}"), *combo) for combo in combos], indices
+                             f"line {first_line + 1}"), *combo) for combo in combos]
+
+    def once(fields: tuple[str, ...], check: Callable[..., Any]) -> tuple[list[Any], pa.Array]:
+        """``check`` for each distinct combination of ``fields``, and for each row the index of its own."""
+        combos, indices = distinct(*fields)
+        return checked(fields, combos, check), indices
 
     def spread(results: list[Any], indices: pa.Array, kind: pa.DataType) -> pa.Array:
         return pa.array(results, type=kind).take(indices)
@@ -193,7 +197,16 @@ def _statements(table: pa.Table, name: str, first_line: int, assembler: Assemble
     undirected = spread([not rtype.directed for _, rtype in found], at, pa.bool_())
     found, at = once(("relation", "kind"), lambda r, *_: assembler.kind(r, *assembler.relation(r)))
     kind = spread(found, at, strings)
-    found, at = once(("start", "end", "on"), lambda r, *_: assembler.dates(r))
+    # Each date read once per distinct value of its column; the rule on the three
+    # (``Assembler.dated``) once per distinct combination of them.
+    parsed: dict[str, dict[Any, Any]] = {}
+    for field in ("start", "end", "on"):
+        values = distinct(field)[0]
+        parsed[field] = {v: d for (v,), d in zip(values, checked((field,), values, lambda r, _, f=field: r.date(f)),
+                                                strict=True)}
+    combos, at = distinct("start", "end", "on")
+    anywhere = Record("statement", {}, name, f"line {first_line + 1}")
+    found = [assembler.dated(anywhere, parsed["start"][s], parsed["end"][e], parsed["on"][o]) for s, e, o in combos]
     dated = {"start_date": [s.text if s else None for s, _, _ in found],
              "end_date": [e.text if e else None for _, e, _ in found],
              "on_date": [o.text if o else None for _, _, o in found]}
