@@ -95,3 +95,23 @@ def test_a_load_marks_its_folder_with_its_process(tmp_path, monkeypatch):
         assert owner == {"pid": os.getpid(), "start": spool._start_time(os.getpid()), "host": socket.gethostname()}
         assert spool.sweep(str(tmp_path)) == []  # a live load's folder stays
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_spooled_file_comes_in_row_groups_the_engine_can_copy_in_parallel(monkeypatch):
+    # LadybugDB reads a Parquet file's row groups in parallel: a big table is written as
+    # several, in order, and what was written comes back whole.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(spool, "ROW_GROUP", 1000)
+    table = pa.table({"n": pa.array(range(2_500), pa.int64())})
+    files = spool.ParquetSpool()
+    try:
+        files.write("T", table.slice(0, 2_100))
+        files.write("T", table.slice(2_100))
+        files.finish()
+        read = pq.ParquetFile(files.path("T"))
+        assert [read.metadata.row_group(i).num_rows for i in range(read.num_row_groups)] == [1000, 1000, 100, 400]
+        assert read.read().equals(table)
+    finally:
+        files.close()

@@ -80,6 +80,12 @@ def by_relation(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
         yield name, table.filter(pc.equal(table["relation"], name)) if len(names) > 1 else table
 
 
+# Rows to a row group: LadybugDB's COPY reads a file's row groups in parallel, and one group
+# of a million rows (Arrow's default size) kept one core of two busy. At 1M statements the
+# embedded store's COPYs took 11.1 to 14.0 s instead of 17.7 s (64k rows: 13.1 to 15.0 s).
+ROW_GROUP = 1 << 17
+
+
 class ParquetSpool:
     """One load's Parquet files, one per name, written a row group at a time (uncompressed:
     a file lives for one load, and snappy cost a third of the writing), in a fresh marked
@@ -98,7 +104,7 @@ class ParquetSpool:
 
         if name not in self._writers:
             self._writers[name] = pq.ParquetWriter(self.path(name), table.schema, compression="none")
-        self._writers[name].write_table(table)
+        self._writers[name].write_table(table, row_group_size=ROW_GROUP)
 
     def names(self) -> set[str]:
         """The files written so far."""
