@@ -87,7 +87,7 @@ ROW_GROUP = 1 << 17
 
 
 class ParquetSpool:
-    """One load's Parquet files, one per name, written a row group at a time (uncompressed:
+    """One load's Parquet files, one per name, in row groups of ``ROW_GROUP`` rows (uncompressed:
     a file lives for one load, and snappy cost a third of the writing), in a fresh marked
     folder (``load_folder``) that ``close`` removes."""
 

@@ -3,13 +3,14 @@ Python object per statement.
 
 A file that is plainly a list of declarations, then flat statements (what `allegiance
 export` and most generators write) is parsed by Arrow's JSON reader. Each check of the
-row-by-row path (``Assembler.relation``, ``dates``, ``kind``, ``source``, ``_resolve``,
-``Record.text``/``number``/``flag``/``whole``) then runs once for each distinct value of
-its column (or combination of columns), on a record holding just those values, and the
-results are mapped back onto the rows. The content ids' texts are joined by Arrow and
-hashed row by row (``statement_ids``); the quotes, nearly all distinct, are checked only
-where Arrow finds one that ``Record.text`` might change. The declarations go through the
-row-by-row path.
+row-by-row path (``Assembler.relation``, ``kind``, ``source``, ``_resolve``,
+``Record.date``/``text``/``number``/``flag``/``whole``) then runs once for each distinct
+value of its column (or combination of columns), on a record holding just those values,
+and the results are mapped back onto the rows; the rule on the three dates
+(``Assembler.dated``) runs once per distinct combination of the dates already read. The
+content ids' texts are joined by Arrow and hashed row by row (``statement_ids``); the
+quotes, nearly all distinct, are checked only where Arrow finds one that ``Record.text``
+might change. The declarations go through the row-by-row path.
 
 Anything else is handed back (``None``) before a statement is made, and the file is read
 row by row, which words every error with its line and field: escapes, nulls, control
