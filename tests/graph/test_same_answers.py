@@ -70,6 +70,48 @@ def test_identical_rows(both, name, params, as_of, known_at):
         assert mine, f"{name} {params} should find something in the example"
 
 
+SHARED = [(name, params) for name, params in CASES if core_pack()[name].shared]
+
+
+@pytest.mark.parametrize("shares", [1, 2, 3, 50])
+@pytest.mark.parametrize(("as_of", "known_at"), PERIODS)
+def test_in_any_number_of_shares_the_same_rows_in_the_same_order(both, shares, as_of, known_at):
+    """Neo4j answers a query in shares (one query per range of first actors, at once): the
+    rows are the embedded store's whole answer, row for row and in its order."""
+    embedded, neo4j = both
+    kept = neo4j.shares
+    neo4j.shares = shares
+    try:
+        bounds = neo4j.share_bounds()
+        # Really in shares: as many as asked, or nearly one per actor with edges (23 of 30).
+        assert len(bounds) == shares - 1 if shares < 50 else len(bounds) >= 20
+        for name, params in SHARED:
+            assert ask(neo4j, name, as_of=as_of, known_at=known_at, **params) == \
+                ask(embedded, name, as_of=as_of, known_at=known_at, **params), (name, params)
+    finally:
+        neo4j.shares = kept
+
+
+def test_a_share_that_fails_fails_the_answer_with_the_servers_message(both):
+    from allegiance.exc import StoreError
+    from allegiance.queries.pack import parse_query
+    from allegiance.queries.runner import run_query
+
+    _, neo4j = both
+    query = parse_query("// name: q\n// column a: id\nMATCH (s:Actor)-[r]->(o)\nWHERE\n"
+                        "// include: _share n=s\n      true\n"
+                        "RETURN s.id AS a, 1 / (CASE WHEN s.id = 'lna' THEN 0 ELSE 1 END) AS b ORDER BY a",
+                        "q.cypher", "p")
+    kept = neo4j.shares
+    try:
+        for shares in (1, 3):
+            neo4j.shares = shares
+            with pytest.raises(StoreError, match=r"^Neo4j refused the query: / by zero"):
+                run_query(neo4j, query)
+    finally:
+        neo4j.shares = kept
+
+
 def test_the_graph_is_the_same(both):
     embedded, neo4j = both
     mine, theirs = embedded.stats(), neo4j.stats()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 
@@ -41,6 +43,16 @@ def test_a_header_declares_types_and_defaults():
      "q.cypher: '// order' names 'b', which is not a declared column"),
     ("// name: q\n// column a: int\n// order: a b\nRETURN 1 AS a",
      "q.cypher, line 3: expected '// order: COLUMN, COLUMN, ...'"),
+    ("// name: q\n// column a: id\nMATCH (s:Actor) WHERE s.id >= $share_from RETURN s.id AS a ORDER BY a",
+     "q.cypher: a query in shares (it uses $share_from) needs both $share_from and $share_to: "
+     "'// include: _share n=VARIABLE'"),
+    *[(f"// name: q\n// column a: id\n// column b: id\n{header}MATCH (s:Actor)\nWHERE\n// include: _share n=s\n"
+       f"true RETURN s.id AS a, s.name AS b{tail}",
+       "q.cypher: a query in shares must end in ORDER BY of declared columns (and of its '// order:' columns, "
+       "if it has that line), ascending, with no SKIP or LIMIT: the rows of its shares are sorted together by them")
+      for header, tail in (("", ""), ("", " ORDER BY a DESC"), ("", " ORDER BY a, b LIMIT 3"),
+                           ("", " ORDER BY a, toLower(b)"), ("", " ORDER BY a, s.id"),
+                           ("// order: a, b\n", " ORDER BY a"), ("// order: a, b\n", " ORDER BY b, a"))],
 ])
 def test_malformed_pack_files_are_refused(text, message):
     with pytest.raises(QueryError) as info:
@@ -88,3 +100,28 @@ def test_an_order_line_sorts_the_rows_after_the_query_nulls_last():
     assert query.order == ("a", "b")
     rows = present(query, ["b", "a"], [["x", 2], ["y", None], ["z", 1], ["a", 1]])
     assert rows == [{"b": "a", "a": 1}, {"b": "z", "a": 1}, {"b": "x", "a": 2}, {"b": "y", "a": None}]
+
+
+def test_the_whole_graph_answers_run_in_shares():
+    """What may run in shares: one row per first actor, and sorted by its closing ORDER BY
+    (the pack refuses a query in shares without one)."""
+    shared = sorted(name for name, query in core_pack().items() if query.shared)
+    assert shared == ["changes", "contested", "control", "mediators", "relations", "who-backs-whom"]
+
+
+def test_a_query_in_shares_runs_whole_without_its_share_lines():
+    from allegiance.queries.guard import check_query
+
+    text = ("// name: q\n// column a: id\n// column b: text\nMATCH (s:Actor)\nWHERE\n// include: _share n=s\n"
+            "      s.name <> '' RETURN s.id AS a, s.name AS `b` ORDER BY `b` ASC, a")
+    query = parse_query(text, "q.cypher", "p")
+    assert query.shared and "$share_from" in query.cypher and "$share_to" in query.cypher
+    assert query.order == ("b", "a")  # its ORDER BY's
+    whole = query.whole()
+    assert not whole.shared and "share_" not in whole.cypher and whole.whole() is whole
+    assert whole.cypher == "MATCH (s:Actor)\nWHERE\n      s.name <> '' RETURN s.id AS a, s.name AS `b` ORDER BY `b` ASC, a"
+    assert whole.origins == (("q.cypher", 4), ("q.cypher", 5), ("q.cypher", 7))
+    # What runs whole is checked too, not only the text with the share's lines.
+    sneaky = replace(query, alone=replace(whole, cypher="MATCH (s:Actor) DETACH DELETE s RETURN s.id AS a"))
+    with pytest.raises(QueryError, match="DELETE"):
+        check_query(sneaky)

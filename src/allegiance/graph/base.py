@@ -92,6 +92,11 @@ class GraphStore(ABC):
     def run(self, cypher: str, params: dict[str, Any], *, write: bool = False) -> tuple[list[str], list[list[Any]]]:
         """Column names and rows; a query that writes is refused unless ``write``."""
 
+    def share_bounds(self) -> list[str]:
+        """The actor ids where the second and later shares of a query in shares begin (see
+        ``queries.pack``), in increasing order; none (the default) runs such a query whole."""
+        return []
+
     ATTRIBUTES = "MATCH (s:Statement) RETURN s.id, s.confidence, s.weight"
 
     def attributes(self) -> dict[str, tuple[float | None, int | None]]:

@@ -15,7 +15,8 @@ Each file is what a Browser user pastes into the editor (or imports) and runs as
 A Browser user sets readable values (``:param as_of => '2019-04'``, ids for actors and
 places) and the file's Cypher does the rest: every ``$as_of_lo``, ``$as_of_hi``,
 ``$known_at`` and ``$p_lo``/``$p_hi`` of the pack query is replaced by the expression that
-computes that day number from the text parameter, and a query with ``date`` columns is
+computes that day number from the text parameter (and ``$share_from``/``$share_to`` by
+'', the whole answer), and a query with ``date`` columns is
 wrapped in ``CALL () { ... }`` so that its rows show ``2019-04``, ``unknown`` and ``ongoing``
 instead of encoded bounds (sorted by the bounds, as the command line sorts). The
 encoding's Cypher lives with the encoding, in model/partial_date.py.
@@ -40,8 +41,8 @@ from pathlib import Path
 
 from allegiance.model.partial_date import ONGOING_TEXT, UNKNOWN_TEXT, cypher_bound_text, cypher_span
 from allegiance.output import atomic_output
-from allegiance.queries.guard import KEYWORDS, REFUSED, WRITES, Token, tokens, unquote
-from allegiance.queries.pack import Query
+from allegiance.queries.guard import KEYWORDS, REFUSED, WRITES, tokens, trailing_order
+from allegiance.queries.pack import SHARE_PARAMS, Query
 
 # Example values, from examples/libya-2020.yaml, so every favorite returns rows on it.
 # Per query: parameter name -> value (ids for actors and places, YYYY[-MM[-DD]] for
@@ -73,21 +74,23 @@ def _name(column: str) -> str:
     return column if plain else "`" + column.replace("`", "``") + "`"
 
 
-def _day_params(query: Query) -> dict[str, str]:
-    """Each day-number parameter of a pack query -> the Cypher that computes it from the
-    favorite's text parameter (``$as_of_lo`` from ``$as_of``; '' is all time)."""
+def _replaced_params(query: Query) -> dict[str, str]:
+    """Each parameter of a pack query that a favorite does not set -> the Cypher in its
+    place: a day number computed from the favorite's text parameter (``$as_of_lo`` from
+    ``$as_of``; '' is all time), or '' for the bounds of a share (the whole answer)."""
     spans = ["as_of"] + [p.name for p in query.params if p.type == "date"]
     days = {}
     for span in spans:
         days[f"{span}_lo"], days[f"{span}_hi"] = cypher_span(f"${span}")
     days["known_at"] = cypher_span("$known_at")[1]  # up to the last day of the span
-    return days
+    return days | dict.fromkeys(SHARE_PARAMS, "''")  # the whole answer: one share, unbounded
 
 
 def browser_cypher(query: Query) -> str:
     """The query's Cypher for the Browser: text parameters in, dates as text out."""
+    query = query.whole()  # a Browser user runs a query in shares whole
     cypher = query.cypher.rstrip().rstrip(";").rstrip()
-    days = _day_params(query)
+    days = _replaced_params(query)
     found = tokens(cypher, query.path)
     parts, at = [], 0
     for token in found:  # parameters only: strings, comments and names stay as they are
@@ -102,7 +105,7 @@ def browser_cypher(query: Query) -> str:
     # bounds, not their text), else its `// order:` line; an ORDER BY on other expressions
     # stays inside, where Neo4j keeps it in practice (Cypher does not promise it).
     order = ""
-    trailing = _trailing_order(tokens(text, query.path), {c.name for c in query.columns})
+    trailing = trailing_order(tokens(text, query.path), {c.name for c in query.columns})
     if trailing is not None:
         text, order = text[:trailing].rstrip(), text[trailing:].strip()
     elif query.order:
@@ -114,34 +117,6 @@ def browser_cypher(query: Query) -> str:
         lines.append(f"WITH * {order}")
     lines.append("RETURN " + ",\n       ".join(items))
     return "\n".join(lines)
-
-
-def _trailing_order(found: list[Token], columns: set[str]) -> int | None:
-    """The offset of the query's last ORDER BY if it ends the query and sorts by columns only."""
-    depth, last = 0, None
-    for i, token in enumerate(found):
-        if token.kind == "punct" and token.text in "({[":
-            depth += 1
-        elif token.kind == "punct" and token.text in ")}]":
-            depth -= 1
-        elif depth == 0 and token.kind == "word":
-            word = token.text.upper()
-            if word in ("RETURN", "WITH", "UNION", "MATCH", "UNWIND", "CALL", "OPTIONAL"):
-                last = None
-            elif word == "ORDER" and i + 1 < len(found) and found[i + 1].text.upper() == "BY":
-                last = i
-    if last is None:
-        return None
-    for token in found[last + 2:]:
-        word = token.text.upper() if token.kind == "word" else ""
-        if word in ("SKIP", "LIMIT"):
-            break
-        name = unquote(token)
-        comma = token.kind == "punct" and token.text == ","
-        column = token.kind in ("word", "name") and name in columns
-        if not (comma or column or word in ("ASC", "ASCENDING", "DESC", "DESCENDING")):
-            return None
-    return found[last].pos
 
 
 def favorite(query: Query, examples: dict[str, str] | None = None) -> str:

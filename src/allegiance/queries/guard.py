@@ -92,10 +92,13 @@ _PASSED: set[tuple[str, str, int, bool, tuple[tuple[str, int], ...]]] = set()  #
 def check_query(query: Query, *, write: bool = False) -> None:
     # Remembered: the runner checks before every run, and a query runs many times in a
     # process (a report, a benchmark); tokenizing it again cost more than a one-actor answer.
-    key = (query.cypher, query.path, query.line, write, query.origins)
-    if key not in _PASSED:
-        check(query.cypher, query.path, line=query.line, write=write, origins=query.origins)
-        _PASSED.add(key)
+    # A query in shares runs whole without its _share lines: both texts are checked, since
+    # leaving lines out could end a string or a comment elsewhere.
+    for text in (query, query.whole()) if query.shared else (query,):
+        key = (text.cypher, text.path, text.line, write, text.origins)
+        if key not in _PASSED:
+            check(text.cypher, text.path, line=text.line, write=write, origins=text.origins)
+            _PASSED.add(key)
 
 
 def check(cypher: str, path: str, *, line: int = 1, write: bool = False,
@@ -246,3 +249,31 @@ def _write_clause(tokens: list[Token], i: int) -> str | None:
     if word == "DETACH":
         return "DETACH DELETE" if after and after[0].text.upper() == "DELETE" else None
     return word
+
+
+def trailing_order(found: list[Token], columns: set[str]) -> int | None:
+    """The offset of the query's last ORDER BY if it ends the query and sorts by columns only."""
+    depth, last = 0, None
+    for i, token in enumerate(found):
+        if token.kind == "punct" and token.text in "({[":
+            depth += 1
+        elif token.kind == "punct" and token.text in ")}]":
+            depth -= 1
+        elif depth == 0 and token.kind == "word":
+            word = token.text.upper()
+            if word in ("RETURN", "WITH", "UNION", "MATCH", "UNWIND", "CALL", "OPTIONAL"):
+                last = None
+            elif word == "ORDER" and i + 1 < len(found) and found[i + 1].text.upper() == "BY":
+                last = i
+    if last is None:
+        return None
+    for token in found[last + 2:]:
+        word = token.text.upper() if token.kind == "word" else ""
+        if word in ("SKIP", "LIMIT"):
+            break
+        name = unquote(token)
+        comma = token.kind == "punct" and token.text == ","
+        column = token.kind in ("word", "name") and name in columns
+        if not (comma or column or word in ("ASC", "ASCENDING", "DESC", "DESCENDING")):
+            return None
+    return found[last].pos

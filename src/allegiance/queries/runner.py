@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import Any
 
 from allegiance.exc import AllegianceError, QueryError
@@ -16,7 +18,7 @@ from allegiance.model import PartialDate, relation_types
 from allegiance.model.names import NameIndex
 from allegiance.model.partial_date import OPEN_END, decode_bound
 from allegiance.queries.guard import check_query
-from allegiance.queries.pack import Query
+from allegiance.queries.pack import SHARE_PARAMS, Query
 
 
 class Binder:
@@ -64,6 +66,7 @@ def bind(query: Query, store: GraphStore, given: dict[str, str], *, as_of: str |
     values["as_of_lo"], values["as_of_hi"] = (span.lo, span.hi) if span else (0, OPEN_END)
     known = period_date("--known-at", known_at)
     values["known_at"] = known.hi if known else OPEN_END
+    values |= dict.fromkeys(SHARE_PARAMS, "")  # the whole answer, one share (``answer``)
     binder = Binder(store)
     for param in query.params:
         raw = given.get(param.name, param.default)
@@ -116,9 +119,8 @@ def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dic
     or, when its header has ``// order:``, sorted by those columns (nulls last, as Cypher's
     ORDER BY; dates by their encoded bounds, so by day and then precision)."""
     types = {c.name: c.type for c in query.columns}
-    if query.order:
-        at = [columns.index(c) for c in query.order if c in columns]
-        rows = sorted(rows, key=lambda row: [(row[i] is None, row[i]) for i in at])
+    if query.order and not query.shared:  # a query in shares sorts itself (``answer``)
+        rows = _ordered(query, columns, rows)
     # Column by column: a whole answer is a few hundred thousand cells, most left as they are.
     dates = [i for i, c in enumerate(columns) if types.get(c) == "date"]
     sets = [i for i, c in enumerate(columns) if types.get(c) == "set"]
@@ -136,6 +138,48 @@ def present(query: Query, columns: list[str], rows: list[list[Any]]) -> list[dic
 _NULL = {None}
 
 
+def _ordered(query: Query, columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    """``rows`` sorted by the query's ``// order:`` columns, nulls last. The keys are made a
+    column at a time, a null-safe key only for a column that holds a null."""
+    keys = []
+    for name in query.order:
+        if name in columns:
+            i = columns.index(name)
+            cells = [row[i] for row in rows]
+            keys.append([(v is None, v) for v in cells] if None in cells else cells)
+    if not keys:
+        return rows
+    key = list(zip(*keys, strict=True))
+    try:
+        at = sorted(range(len(rows)), key=key.__getitem__)
+    except TypeError:
+        raise QueryError(f"query {query.name!r}: cannot sort its rows by {', '.join(query.order)} "
+                         "(its '// order:' line): a column holds values of different types") from None
+    return [rows[i] for i in at]
+
+
+def answer(store: GraphStore, query: Query, values: dict[str, Any], *,
+           write: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Columns and rows of the query: run whole, or, when it may run in shares (``_share``)
+    and the store answers faster so (``share_bounds``), once per share at the same time, the
+    shares' rows sorted together by the query's order (each share's come sorted so: its
+    Cypher ends in that ORDER BY, which the pack checks)."""
+    bounds = store.share_bounds() if query.shared and not write else []
+    if not bounds:
+        return store.run(query.whole().cypher, values, write=write)
+    edges = ["", *bounds, ""]
+    shares = [values | dict(zip(SHARE_PARAMS, edge, strict=True)) for edge in pairwise(edges)]
+    pool = ThreadPoolExecutor(len(shares), thread_name_prefix="allegiance-share")
+    try:
+        answers = list(pool.map(lambda share: store.run(query.cypher, share), shares))
+    finally:
+        # A failed share, or Ctrl-C, ends the answer at once: the other shares are not
+        # waited for (closing the store ends their reads).
+        pool.shutdown(wait=False, cancel_futures=True)
+    columns = answers[0][0]
+    return columns, _ordered(query, columns, [row for _, rows in answers for row in rows])
+
+
 def run_query(store: GraphStore, query: Query, params: dict[str, str] | None = None, *,
               as_of: str | None = None, known_at: str | None = None, write: bool = False) -> list[dict[str, Any]]:
     """The query's rows; the guard checks its text before the store runs anything (``bind``
@@ -143,7 +187,7 @@ def run_query(store: GraphStore, query: Query, params: dict[str, str] | None = N
     check_query(query, write=write)
     values = bind(query, store, params or {}, as_of=as_of, known_at=known_at)
     with collector_paused():
-        columns, rows = store.run(query.cypher, values, write=write)
+        columns, rows = answer(store, query, values, write=write)
         return present(query, columns, rows)
 
 

@@ -8,9 +8,7 @@
 // Start, end and the evidence are those of the statements at `to` (added) or at `from`
 // (removed), and contested means denied at the date that counts.
 // include: _relation_columns
-MATCH (s:Actor)-[r]->(o)
-WHERE r.known <= $known_at
-// include: _resolved
+// include: _known_edges
 WITH s, o, r, hi,
      CASE WHEN r.lo <= $from_hi AND hi >= $from_lo THEN 1 ELSE 0 END AS at_from,
      CASE WHEN r.lo <= $to_hi AND hi >= $to_lo THEN 1 ELSE 0 END AS at_to

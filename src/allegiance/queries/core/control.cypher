@@ -6,7 +6,9 @@
 // The subject is the holder, the object the place.
 // include: _relation_columns
 MATCH (s:Actor)-[r:CONTROLS]->(o:Place)
-WHERE ($place = '' OR o.id = $place) AND
+WHERE
+// include: _share n=s
+      ($place = '' OR o.id = $place) AND
 // include: _in_period r=r
 // include: _resolved_rows
-ORDER BY object_name, start
+ORDER BY object_name, start, subject, object

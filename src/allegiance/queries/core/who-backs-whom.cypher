@@ -4,5 +4,6 @@
 // include: _relation_columns
 MATCH (s:Actor)-[r:SUPPORTS]->(o:Actor)
 WHERE
+// include: _share n=s
 // include: _period_rows
-ORDER BY object_name, subject_name
+ORDER BY object_name, subject_name, object, subject
