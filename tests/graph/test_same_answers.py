@@ -112,6 +112,29 @@ def test_a_share_that_fails_fails_the_answer_with_the_servers_message(both):
         neo4j.shares = kept
 
 
+def test_shares_whose_rows_python_cannot_sort_together_are_named(both):
+    """Cypher sorts texts and numbers in one column; Python cannot sort them together: a
+    query in shares that returns such a column says so, and how to run it whole."""
+    from allegiance.exc import QueryError
+    from allegiance.queries.pack import parse_query
+    from allegiance.queries.runner import run_query
+
+    _, neo4j = both
+    query = parse_query("// name: q\n// column a: text\nMATCH (s:Actor)\nWHERE\n// include: _share n=s\n      true\n"
+                        "RETURN CASE WHEN s.id < 'm' THEN s.id ELSE size(s.id) END AS a ORDER BY a", "q.cypher", "p")
+    kept = neo4j.shares
+    try:
+        neo4j.shares = 1
+        assert len(run_query(neo4j, query)) == 30  # whole, Neo4j sorts it
+        neo4j.shares = 3
+        with pytest.raises(QueryError) as info:
+            run_query(neo4j, query)
+        assert str(info.value) == ("query 'q': cannot sort its rows by a: a column holds values of different types; "
+                                   "ALLEGIANCE_NEO4J_SHARES=1 runs it whole, sorted as its Cypher sorts")
+    finally:
+        neo4j.shares = kept
+
+
 def test_the_graph_is_the_same(both):
     embedded, neo4j = both
     mine, theirs = embedded.stats(), neo4j.stats()

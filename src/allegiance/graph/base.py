@@ -24,6 +24,8 @@ Progress = Callable[[str, int, int, int], None]
 
 
 WRITE_REFUSED = "the query writes to the graph; pack queries run read-only unless you pass --write"
+# How many queries at once a server store runs a query in shares as (``share_bounds``).
+SHARES_ENV = "ALLEGIANCE_NEO4J_SHARES"
 
 
 @dataclass

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
 from allegiance.graph import vocabulary_memory
-from allegiance.graph.base import WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
+from allegiance.graph.base import SHARES_ENV, WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
     SPOOL_FIELDS,
@@ -66,7 +66,6 @@ _SCHEMA_THERE = ("Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
 # query on one core, so a query in shares runs as this many queries at once, each over a
 # range of the actors' ids holding about as many of their edges. Measured on 2 cores at 1M
 # statements: `changes` 10.1 -> 6.1 s, `relations` 9.2 -> 6.5 s (4 shares as fast as 2).
-SHARES_ENV = "ALLEGIANCE_NEO4J_SHARES"
 DEFAULT_SHARES = 4
 MOST_SHARES = 64
 _SHARE_WEIGHTS = "MATCH (a:Actor) RETURN a.id AS id, COUNT { (a)-->() } AS edges ORDER BY id"

@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from allegiance.exc import AllegianceError, QueryError
-from allegiance.graph.base import GraphStore
+from allegiance.graph.base import SHARES_ENV, GraphStore
 from allegiance.model import PartialDate, relation_types
 from allegiance.model.names import NameIndex
 from allegiance.model.partial_date import OPEN_END, decode_bound
@@ -139,8 +139,9 @@ _NULL = {None}
 
 
 def _ordered(query: Query, columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
-    """``rows`` sorted by the query's ``// order:`` columns, nulls last. The keys are made a
-    column at a time, a null-safe key only for a column that holds a null."""
+    """``rows`` sorted by the query's order (its ``// order:`` line, or the closing ORDER BY
+    of a query in shares), nulls last. The keys are made a column at a time, a null-safe
+    key only for a column that holds a null."""
     keys = []
     for name in query.order:
         if name in columns:
@@ -153,8 +154,9 @@ def _ordered(query: Query, columns: list[str], rows: list[list[Any]]) -> list[li
     try:
         at = sorted(range(len(rows)), key=key.__getitem__)
     except TypeError:
-        raise QueryError(f"query {query.name!r}: cannot sort its rows by {', '.join(query.order)} "
-                         "(its '// order:' line): a column holds values of different types") from None
+        whole = f"; {SHARES_ENV}=1 runs it whole, sorted as its Cypher sorts" if query.shared else ""
+        raise QueryError(f"query {query.name!r}: cannot sort its rows by {', '.join(query.order)}: "
+                         f"a column holds values of different types{whole}") from None
     return [rows[i] for i in at]
 
 
