@@ -407,9 +407,9 @@ def queries(args, driver, n_actors: int, neo4j_pid: int | None) -> dict[str, obj
     pack = core_pack()
     rng = random.Random(args.seed + 1)
     picks = [f"a{rng.randint(1, n_actors)}" for _ in range(args.queries)]
-    figures: dict[str, object] = {"shares": shares_from_env()}  # ALLEGIANCE_NEO4J_SHARES, as the CLI reads it
-    with Neo4jStore(args.uri, args.user, args.password, args.database, read_only=True,
-                    shares=shares_from_env()) as graph:
+    shares = shares_from_env()  # ALLEGIANCE_NEO4J_SHARES, as the CLI reads it
+    figures: dict[str, object] = {"shares": shares}
+    with Neo4jStore(args.uri, args.user, args.password, args.database, read_only=True, shares=shares) as graph:
         backers = pack["backers"]
         for _ in range(3):  # warm-up: plan cache, page cache for the first actor
             run_query(graph, backers, {"actor": picks[0]}, as_of="2010-05")

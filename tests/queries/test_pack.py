@@ -46,6 +46,10 @@ def test_a_header_declares_types_and_defaults():
     ("// name: q\n// column a: id\nMATCH (s:Actor) WHERE s.id >= $share_from RETURN s.id AS a ORDER BY a",
      "q.cypher: a query in shares (it uses $share_from) needs both $share_from and $share_to: "
      "'// include: _share n=VARIABLE'"),
+    ("// name: q\n// column a: id\nMATCH (s:Actor) WHERE s.id >= $share_from AND ($share_to = '' OR s.id < $share_to)"
+     " RETURN s.id AS a ORDER BY a",
+     "q.cypher: $share_from and $share_to belong to the fragment _share ('// include: _share n=VARIABLE'), "
+     "which a query runs without when it runs whole"),
     *[(f"// name: q\n// column a: id\n// column b: id\n{header}MATCH (s:Actor)\nWHERE\n// include: _share n=s\n"
        f"true RETURN s.id AS a, s.name AS b{tail}",
        "q.cypher: a query in shares must end in ORDER BY of declared columns (and of its '// order:' columns, "

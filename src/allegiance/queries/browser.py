@@ -15,8 +15,8 @@ Each file is what a Browser user pastes into the editor (or imports) and runs as
 A Browser user sets readable values (``:param as_of => '2019-04'``, ids for actors and
 places) and the file's Cypher does the rest: every ``$as_of_lo``, ``$as_of_hi``,
 ``$known_at`` and ``$p_lo``/``$p_hi`` of the pack query is replaced by the expression that
-computes that day number from the text parameter (and ``$share_from``/``$share_to`` by
-'', the whole answer), and a query with ``date`` columns is
+computes that day number from the text parameter (a query in shares runs whole, without
+its ``_share`` lines), and a query with ``date`` columns is
 wrapped in ``CALL () { ... }`` so that its rows show ``2019-04``, ``unknown`` and ``ongoing``
 instead of encoded bounds (sorted by the bounds, as the command line sorts). The
 encoding's Cypher lives with the encoding, in model/partial_date.py.
@@ -42,7 +42,7 @@ from pathlib import Path
 from allegiance.model.partial_date import ONGOING_TEXT, UNKNOWN_TEXT, cypher_bound_text, cypher_span
 from allegiance.output import atomic_output
 from allegiance.queries.guard import KEYWORDS, REFUSED, WRITES, tokens, trailing_order
-from allegiance.queries.pack import SHARE_PARAMS, Query
+from allegiance.queries.pack import Query
 
 # Example values, from examples/libya-2020.yaml, so every favorite returns rows on it.
 # Per query: parameter name -> value (ids for actors and places, YYYY[-MM[-DD]] for
@@ -74,23 +74,22 @@ def _name(column: str) -> str:
     return column if plain else "`" + column.replace("`", "``") + "`"
 
 
-def _replaced_params(query: Query) -> dict[str, str]:
-    """Each parameter of a pack query that a favorite does not set -> the Cypher in its
-    place: a day number computed from the favorite's text parameter (``$as_of_lo`` from
-    ``$as_of``; '' is all time), or '' for the bounds of a share (the whole answer)."""
+def _day_params(query: Query) -> dict[str, str]:
+    """Each day-number parameter of a pack query -> the Cypher that computes it from the
+    favorite's text parameter (``$as_of_lo`` from ``$as_of``; '' is all time)."""
     spans = ["as_of"] + [p.name for p in query.params if p.type == "date"]
     days = {}
     for span in spans:
         days[f"{span}_lo"], days[f"{span}_hi"] = cypher_span(f"${span}")
     days["known_at"] = cypher_span("$known_at")[1]  # up to the last day of the span
-    return days | dict.fromkeys(SHARE_PARAMS, "''")  # the whole answer: one share, unbounded
+    return days
 
 
 def browser_cypher(query: Query) -> str:
     """The query's Cypher for the Browser: text parameters in, dates as text out."""
     query = query.whole()  # a Browser user runs a query in shares whole
     cypher = query.cypher.rstrip().rstrip(";").rstrip()
-    days = _replaced_params(query)
+    days = _day_params(query)
     found = tokens(cypher, query.path)
     parts, at = [], 0
     for token in found:  # parameters only: strings, comments and names stay as they are

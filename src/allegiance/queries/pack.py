@@ -253,6 +253,11 @@ def parse_query(text: str, path: str, pack: str, folders: tuple[Path, ...] | Non
                              "'// order:' columns, if it has that line), ascending, with no SKIP or LIMIT: the "
                              "rows of its shares are sorted together by them")
         order = tuple(sorted_by)
+        # Run whole, a query leaves out the _share lines, and with them every $share_.
+        whole = [line for line in body if Path(line[1]).name != "_share.cypher"]
+        if set(_PARAM_USE.findall("\n".join(line for line, _, _ in whole))) & shares:
+            raise QueryError(f"{path}: $share_from and $share_to belong to the fragment _share "
+                             "('// include: _share n=VARIABLE'), which a query runs without when it runs whole")
     first = body[0][2] if body[0][1] == path else 1
 
     def made(lines: list[Line], shared: bool, alone: Query | None = None) -> Query:
@@ -261,7 +266,7 @@ def parse_query(text: str, path: str, pack: str, folders: tuple[Path, ...] | Non
 
     if not shares:
         return made(body, False)
-    return made(body, True, made([line for line in body if Path(line[1]).name != "_share.cypher"], False))
+    return made(body, True, made(whole, False))
 
 
 def _sorted_by(cypher: str, path: str, columns: set[str]) -> list[str] | None:

@@ -66,7 +66,7 @@ def bind(query: Query, store: GraphStore, given: dict[str, str], *, as_of: str |
     values["as_of_lo"], values["as_of_hi"] = (span.lo, span.hi) if span else (0, OPEN_END)
     known = period_date("--known-at", known_at)
     values["known_at"] = known.hi if known else OPEN_END
-    values |= dict.fromkeys(SHARE_PARAMS, "")  # the whole answer, one share (``answer``)
+    values |= dict.fromkeys(SHARE_PARAMS, "")  # one share, the whole answer, for a caller running ``query.cypher``
     binder = Binder(store)
     for param in query.params:
         raw = given.get(param.name, param.default)
