@@ -20,6 +20,7 @@ from pathlib import Path
 
 import neo4j
 
+from allegiance.graph.bolt_rows import plain_rows
 from allegiance.graph.neo4j_store import EDGE_PROPERTIES, ROW_FIELDS, Neo4jStore, statement_writes
 from allegiance.graph.rows import EDGE_FIELDS, STATEMENT_FIELDS
 from allegiance.pipeline import load
@@ -47,7 +48,7 @@ def capture(cypher, params=None, *, write=False):
 
 
 store._execute = capture
-store._flush = lambda batch: captured.append(batch) or len(batch[3])
+store._flush = lambda batch: captured.append((*batch[:3], plain_rows(batch[3]))) or len(batch[3][0])
 load(store, [str(REPO / ".neo4j-bench" / "bench-data" / f"statements-{N}-5000-7.jsonl")])
 print("captured", len(captured), "batches", sum(len(b[3]) for b in captured))
 

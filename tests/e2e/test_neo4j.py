@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from allegiance.cli import cli
 from allegiance.exc import QueryError, StoreError
-from allegiance.graph import neo4j_store
+from allegiance.graph import bolt_rows, neo4j_store
 from allegiance.graph.neo4j_store import Neo4jStore
 from allegiance.pipeline import load
 from tests import neo4j_server
@@ -89,15 +89,37 @@ def test_a_browser_user_can_read_the_graph(neo4j):
     assert rows[0][0] == pytest.approx(32.47, abs=0.1)
 
 
-@pytest.mark.parametrize("packed", ["bolt structures", "python dates"])
+def sent_as(monkeypatch, packed: str) -> list[str]:
+    """Make the batches go as ``packed`` ("packed rows", the default; "bolt structures",
+    lists with Bolt Date structures, as where the driver's packers take no packed rows;
+    "python dates", lists with dates, as where the driver also moved that class); returns
+    the list that records how each batch's rows went."""
+    if packed != "packed rows":
+        monkeypatch.setattr(bolt_rows, "ready", lambda: False)
+    if packed == "python dates":
+        monkeypatch.setattr(bolt_rows, "_bolt_structure", lambda: None)
+    sent: list[str] = []
+    real = bolt_rows.rows_parameter
+
+    def recorded(columns):
+        rows = real(columns)
+        sent.append(type(rows).__name__)
+        return rows
+
+    monkeypatch.setattr(bolt_rows, "rows_parameter", recorded)
+    return sent
+
+
+@pytest.mark.parametrize("packed", ["packed rows", "bolt structures", "python dates"])
 def test_every_relation_edge_carries_its_days_as_dates_with_their_precision(neo4j, monkeypatch, packed):
-    # The batches send DATEs as Bolt structures made from the spooled days; a driver that
-    # moved that class gets Python dates: both must store the same DATE values.
+    # The batches send their rows packed from the spooled columns, DATEs as Bolt Date
+    # structures; where the driver takes no packed rows, lists; where it also moved the
+    # structure's class, lists with Python dates: all must store the same DATE values.
     from allegiance.model.partial_date import BOUND_SCALE, OPEN_END, PRECISIONS, UNKNOWN_START
 
-    if packed == "python dates":
-        monkeypatch.setattr(neo4j_store, "_bolt_structure", lambda: None)
+    sent = sent_as(monkeypatch, packed)
     load(neo4j, [str(EXAMPLE)])
+    assert set(sent) == {"PackedRows" if packed == "packed rows" else "list"}
     _, rows = neo4j.run("MATCH ()-[r]->() WHERE r.statement IS NOT NULL RETURN r.lo, r.hi, r.lo_key, r.hi_key, "
                         "r.start, r.end, r.start_precision, r.end_precision, valueType(r.start), valueType(r.end)", {})
     assert len(rows) == 67
@@ -110,6 +132,28 @@ def test_every_relation_edge_carries_its_days_as_dates_with_their_precision(neo4
     # The example has both: ongoing relations and ended ones, starts at each precision.
     assert {r[5] is None for r in rows} == {True, False}
     assert {r[6] for r in rows} >= {"day", "month"}
+
+
+GRAPH = ("MATCH (st:Statement)-[:SUBJECT]->(s), (st)-[:OBJECT]->(o), (st)-[:CITES]->(src), (s)-[r]->(o) "
+         "WHERE r.statement = st.id OPTIONAL MATCH (st)-[:CLAIMED_BY]->(c) "
+         "RETURN st.id, properties(st), type(r), properties(r), s.id, o.id, src.id, c.id ORDER BY st.id")
+
+
+def test_packed_rows_write_what_lists_write(neo4j, monkeypatch, tmp_path):
+    """A load of many batches (3 rows each), once packed and once as lists, leaves the same
+    statements, edges, properties and links; a second load of each adds nothing."""
+    monkeypatch.setattr(neo4j_store, "BATCH", 3)
+    graphs = []
+    for packed in ("packed rows", "bolt structures"):
+        with monkeypatch.context() as m:
+            sent = sent_as(m, packed)
+            assert load(neo4j, [str(EXAMPLE)]).added == 67
+            assert len(sent) >= 23 and set(sent) == {"PackedRows" if packed == "packed rows" else "list"}
+            assert load(neo4j, [str(EXAMPLE)]).added == 0
+        graphs.append(neo4j.run(GRAPH, {})[1])
+        neo4j.run("MATCH (n) DETACH DELETE n", {}, write=True)
+    assert len(graphs[0]) == 67
+    assert graphs[0] == graphs[1]
 
 
 def test_schema_first_constraints_and_range_indexes(neo4j):
@@ -150,6 +194,29 @@ def test_an_interrupted_load_completes_on_a_rerun_without_duplicates(neo4j, monk
     _, rows = neo4j.run("MATCH ()-[r]->() WHERE r.statement IS NOT NULL "
                         "WITH r.statement AS id, count(*) AS n WHERE n > 1 RETURN count(id)", {})
     assert rows == [[0]]
+
+
+def test_a_batch_that_meets_statements_written_meanwhile_is_sent_again_without_them(neo4j, monkeypatch):
+    """As when another loader wrote some of a batch's statements after this load read the
+    graph: the batch fails on the uniqueness constraint and goes again without them."""
+    from allegiance import pipeline
+
+    monkeypatch.setattr(neo4j_store, "BATCH", 5)
+    load(neo4j, [str(EXAMPLE)])
+    _, gone = neo4j.run("MATCH (st:Statement) RETURN st.id ORDER BY st.id SKIP 3 LIMIT 10", {})
+    neo4j.run("UNWIND $ids AS id MATCH ()-[r]->() WHERE r.statement = id DELETE r", {"ids": [g[0] for g in gone]},
+              write=True)
+    neo4j.run("UNWIND $ids AS id MATCH (st:Statement {id: id}) DETACH DELETE st", {"ids": [g[0] for g in gone]},
+              write=True)
+    assert len(gone) == 10 and neo4j.stats()["statements"] == 57
+    real_write = pipeline.write
+    monkeypatch.setattr(pipeline, "write", lambda *a, existing=None, **k: real_write(*a, existing=set(), **k))
+    sent = sent_as(monkeypatch, "packed rows")
+    assert load(neo4j, [str(EXAMPLE)]).added == 10
+    assert len(sent) > 14  # 14 batches of 67 statements, then again the batches that met some
+    _, rows = neo4j.run("MATCH (st:Statement) OPTIONAL MATCH (a)-[r]->(b) WHERE r.statement = st.id "
+                        "RETURN count(DISTINCT st), count(r), count(DISTINCT st.id)", {})
+    assert rows == [[67, 67, 67]]
 
 
 def test_bad_input_writes_nothing_to_neo4j(neo4j, tmp_path):

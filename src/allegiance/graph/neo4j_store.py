@@ -21,7 +21,6 @@ and quietly (the driver's own retrying logs warnings, so it is not used).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 import random
@@ -32,7 +31,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from allegiance.exc import QueryError, StoreError
-from allegiance.graph import vocabulary_memory
+from allegiance.graph import bolt_rows, vocabulary_memory
 from allegiance.graph.base import SHARES_ENV, WRITE_REFUSED, Changes, GraphStore, Progress, StoreWriter
 from allegiance.graph.rows import (
     EDGE_FIELDS,
@@ -455,10 +454,10 @@ class Neo4jStore(GraphStore):
                         continue
                     key = (rtype.label, rtype.object_label, rtype.exclusive)
                     for batch in pq.ParquetFile(spool.path(rtype.label)).iter_batches(batch_size=BATCH):
-                        rows = batch_rows(batch)
+                        columns = row_columns(batch)
                         while len(running) >= WRITERS:
                             settle(wait(running, return_when=FIRST_COMPLETED)[0])
-                        running.add(pool.submit(self._flush, (*key, rows)))
+                        running.add(pool.submit(self._flush, (*key, columns)))
                 settle(list(running))
             finally:
                 # A batch that failed leaves the other one in flight: count it if it committed.
@@ -468,23 +467,26 @@ class Neo4jStore(GraphStore):
         if progress:
             progress("batch", written[0], written[0], total)
 
-    def _flush(self, batch: tuple[str, str, bool, list[list[Any]]]) -> int:
-        """One batch of statement rows (ROW_FIELDS lists) of one relation label, in one
+    def _flush(self, batch: tuple[str, str, bool, list[pa.Array]]) -> int:
+        """One batch of statements of one relation label (its ``row_columns``), in one
         transaction; returns how many statements it wrote. A batch that meets statements
         another loader wrote first is sent again without them."""
-        label, target, exclusive, rows = batch
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        label, target, exclusive, columns = batch
         cypher = "UNWIND $rows AS row\n" + statement_writes(label, target)
-        at = _AT["id"]
         for _ in range(CONFLICT_ROUNDS):
             try:
-                self._execute(cypher, {"rows": rows, "exclusive": exclusive}, write=True)
-                return len(rows)
+                self._execute(cypher, {"rows": bolt_rows.rows_parameter(columns), "exclusive": exclusive}, write=True)
+                return len(columns[0])
             except _Conflict:
+                ids = columns[_AT["id"]]
                 there, _, _ = self._execute("UNWIND $ids AS id MATCH (s:Statement {id: id}) RETURN s.id",
-                                            {"ids": [row[at] for row in rows]})
-                done = {record[0] for record in there}
-                rows = [row for row in rows if row[at] not in done]
-                if not rows:
+                                            {"ids": ids.to_pylist()})
+                left = pc.invert(pc.is_in(ids, value_set=pa.array([record[0] for record in there], ids.type)))
+                columns = [column.filter(left) for column in columns]
+                if not len(columns[0]):
                     return 0
         raise StoreError(f"Neo4j: other loaders kept writing this batch's statements first ({CONFLICT_ROUNDS} tries)")
 
@@ -523,48 +525,26 @@ class _Writer(StoreWriter):
         self.spool.close()
 
 
-def batch_rows(batch: pa.RecordBatch) -> list[list[Any]]:
-    """Spooled statements (``SPOOL_FIELDS`` columns) as the rows a batch sends: ROW_FIELDS
-    lists, the precision of each bound read from its key (``encode_bound``) and its day as a
-    DATE, column by column."""
+def row_columns(batch: pa.RecordBatch) -> list[pa.Array]:
+    """Spooled statements (``SPOOL_FIELDS`` columns) as the ``ROW_FIELDS`` columns a batch
+    sends: the precision of each bound read from its key (``encode_bound``), its day as a
+    DATE (``date32``; none for an open bound)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = [batch.column(f).to_pylist() for f in SPOOL_FIELDS]
+    columns = [batch.column(f) for f in SPOOL_FIELDS]
     names = pa.array([PRECISIONS.get(p) for p in range(BOUND_SCALE)], pa.string())
     for key in ("lo_key", "hi_key"):
         keys = batch.column(key)
-        columns.append(names.take(pc.subtract(keys, pc.multiply(pc.divide(keys, BOUND_SCALE), BOUND_SCALE)))
-                       .to_pylist())
+        columns.append(names.take(pc.subtract(keys, pc.multiply(pc.divide(keys, BOUND_SCALE), BOUND_SCALE))))
     for day, none in (("lo", UNKNOWN_START), ("hi", OPEN_END)):
         days = batch.column(day)
-        columns.append(_dates(pc.if_else(pc.equal(days, none), pa.scalar(None, days.type), days).to_pylist()))
-    return list(map(list, zip(*columns, strict=True)))
-
-
-def _dates(days: list[int | None]) -> list[Any]:
-    """DATE values for the driver from days (ordinals; None for none), one value made for each
-    distinct day. The driver packs a Python date through a hook of its own, about 5 us a date:
-    10 s of client CPU for a million statements, taken from the server on a machine of 2
-    cores. Bolt's Date structure (days since 1970-01-01, as the driver's hook makes it) packs
-    at once; a driver without that class gets dates."""
-    structure = _bolt_structure()
-    made: dict[int | None, Any] = {d: None if d is None else structure(b"D", d - _UNIX_EPOCH)
-                                   if structure else dt.date.fromordinal(d) for d in set(days)}
-    return list(map(made.__getitem__, days))
+        days = pc.if_else(pc.equal(days, none), pa.scalar(None, days.type), days)
+        columns.append(pc.subtract(days, _UNIX_EPOCH).cast(pa.int32()).cast(pa.date32()))
+    return columns
 
 
 _UNIX_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-@functools.cache
-def _bolt_structure() -> Any:
-    """The driver's class of a packed Bolt structure, or None where it has moved."""
-    try:
-        from neo4j._codec.packstream import Structure
-    except ImportError:
-        return None
-    return Structure
 
 
 def statement_writes(label: str, target: str) -> str:
