@@ -7,9 +7,10 @@ properties ``start``/``end`` and their precision for Bloom and range indexes; ea
 statement linked to its subject, object and source (``SUBJECT``, ``OBJECT``, ``CITES``).
 
 Writes go in batches (``UNWIND $rows``) of new statements only, each batch in its own
-transaction: input is checked in full before the first batch, and an interrupted
-load completes on a re-run without duplicates, since statement ids are content hashes
-and a re-run skips the ids the graph already has.
+transaction, its rows packed for Bolt from their columns (``bolt_rows``): input is
+checked in full before the first batch, and an interrupted load completes on a re-run
+without duplicates, since statement ids are content hashes and a re-run skips the ids the
+graph already has.
 
 A team shares a server, so loads run concurrently: the uniqueness constraint on statement
 ids is what keeps each statement once. A batch that meets a statement another loader wrote
