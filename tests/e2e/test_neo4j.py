@@ -139,7 +139,7 @@ GRAPH = ("MATCH (st:Statement)-[:SUBJECT]->(s), (st)-[:OBJECT]->(o), (st)-[:CITE
          "RETURN st.id, properties(st), type(r), properties(r), s.id, o.id, src.id, c.id ORDER BY st.id")
 
 
-def test_packed_rows_write_what_lists_write(neo4j, monkeypatch, tmp_path):
+def test_packed_rows_write_what_lists_write(neo4j, monkeypatch):
     """A load of many batches (3 rows each), once packed and once as lists, leaves the same
     statements, edges, properties and links; a second load of each adds nothing."""
     monkeypatch.setattr(neo4j_store, "BATCH", 3)

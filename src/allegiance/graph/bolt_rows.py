@@ -23,7 +23,6 @@ Two rules keep this safe:
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import threading
 from typing import TYPE_CHECKING, Any
@@ -31,9 +30,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
-
-_UNIX_EPOCH = dt.date(1970, 1, 1).toordinal()
-
 
 class PackedRows:
     """Rows already packed as one PackStream list (``payload``), for the driver to write as
@@ -68,10 +64,9 @@ def plain_rows(columns: list[pa.Array]) -> list[list[Any]]:
     structure = _bolt_structure()
     values = []
     for column in columns:
-        if pa.types.is_date32(column.type):
-            days = column.cast(pa.int32()).to_pylist()
-            made = {d: None if d is None else structure(b"D", d) if structure
-                    else dt.date.fromordinal(d + _UNIX_EPOCH) for d in set(days)}
+        if structure and pa.types.is_date32(column.type):
+            days = column.cast(pa.int32()).to_pylist()  # days since 1970-01-01, as Bolt's Date holds them
+            made = {d: None if d is None else structure(b"D", d) for d in set(days)}
             values.append(list(map(made.__getitem__, days)))
         else:
             values.append(column.to_pylist())
